@@ -1,0 +1,207 @@
+package io.molesignal.core.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.molesignal.core.ErrorCode;
+import io.molesignal.core.MoleSignalException;
+
+/**
+ * The host's database as MoleSignal uses it: a {@link DataSource}, its detected {@link Dialect}, a small transaction
+ * helper and per-module Flyway migrations.
+ *
+ * <p><b>Transactions.</b> {@link #inTransaction(TxFunction)} borrows a connection, turns auto-commit off, runs the
+ * work, commits, and returns the connection. On any exception it rolls back. A {@link SQLException} (including a
+ * closed or unreachable {@code DataSource}) becomes {@link MoleSignalException} with {@link ErrorCode#UNAVAILABLE}
+ * and a message that carries no SQL or stored values; a {@link MoleSignalException} thrown by the work is rethrown
+ * as it is.
+ *
+ * <p><b>Migrations.</b> Each module owns versioned SQL migrations under {@code classpath:db/molesignal/<module>} and
+ * its own Flyway history table {@code molesignal_<module>_schema_history}, so modules version independently and a
+ * host that already uses Flyway is not disturbed.
+ *
+ * <p>Thread-safe; the host owns (and closes) the {@code DataSource}.
+ */
+public final class Database {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final Pattern MODULE = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+
+    private Database(DataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    /**
+     * Wraps a data source, detecting its dialect with one connection.
+     *
+     * @throws MoleSignalException {@link ErrorCode#UNAVAILABLE} when no connection can be had or the database is
+     *         neither H2 nor PostgreSQL
+     */
+    public static Database of(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        try (Connection c = dataSource.getConnection()) {
+            return new Database(dataSource, Dialect.detect(c));
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The host's data source. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The detected dialect. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and returns its result.
+     *
+     * @throws MoleSignalException {@link ErrorCode#UNAVAILABLE} on a database failure (the transaction is rolled
+     *         back), or whatever {@link MoleSignalException} the work threw (rolled back too)
+     */
+    public <T> T inTransaction(TxFunction<T> work) {
+        Objects.requireNonNull(work, "work");
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        try (c) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            TxImpl tx = new TxImpl(c, dialect);
+            T result;
+            try {
+                result = work.apply(tx);
+                c.commit();
+            } catch (Throwable t) {
+                rollbackQuietly(c, t);
+                if (t instanceof SQLException s) {
+                    throw unavailable(s);
+                }
+                throw t;
+            } finally {
+                restoreAutoCommit(c, autoCommit);
+            }
+            tx.runAfterCommit();
+            return result;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Runs the migrations of one module: {@code classpath:db/molesignal/<module>} with the history table
+     * {@code molesignal_<module>_schema_history}. A schema that already holds other tables gets a baseline at
+     * version 0 first, so every module's {@code V1} still runs.
+     *
+     * @param module lower-case module name such as {@code core}, {@code auth}
+     * @throws MoleSignalException {@link ErrorCode#UNAVAILABLE} when a migration fails
+     */
+    public void migrate(String module) {
+        migrate(module, "classpath:db/molesignal/" + module);
+    }
+
+    /**
+     * Runs versioned migrations from {@code location} with the history table {@code molesignal_<module>_schema_history}
+     * (for a host's own tables, such as the example server's).
+     *
+     * @throws MoleSignalException {@link ErrorCode#UNAVAILABLE} when a migration fails
+     */
+    public void migrate(String module, String location) {
+        if (!MODULE.matcher(module).matches()) {
+            throw new IllegalArgumentException("module must match " + MODULE);
+        }
+        try {
+            Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(location)
+                    .table("molesignal_" + module + "_schema_history")
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            LOG.error("migration of module {} failed", module, e);
+            throw new MoleSignalException(ErrorCode.UNAVAILABLE, "database migration of module " + module + " failed", e);
+        }
+    }
+
+    /** The safe {@link ErrorCode#UNAVAILABLE} exception for a database failure (the cause is kept, its text not copied). */
+    public static MoleSignalException unavailable(SQLException e) {
+        LOG.debug("database failure (SQLSTATE {})", e.getSQLState(), e);
+        return new MoleSignalException(ErrorCode.UNAVAILABLE, "the database is unavailable", e);
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c, boolean autoCommit) {
+        try {
+            if (!c.isClosed()) {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            LOG.debug("could not restore auto-commit", e);
+        }
+    }
+
+    private static final class TxImpl implements Tx {
+        private final Connection connection;
+        private final Dialect dialect;
+        private final List<Runnable> afterCommit = new ArrayList<>(0);
+
+        TxImpl(Connection connection, Dialect dialect) {
+            this.connection = connection;
+            this.dialect = dialect;
+        }
+
+        @Override
+        public Connection connection() {
+            return connection;
+        }
+
+        @Override
+        public Dialect dialect() {
+            return dialect;
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+            afterCommit.add(Objects.requireNonNull(action, "action"));
+        }
+
+        void runAfterCommit() {
+            for (Runnable r : afterCommit) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("after-commit action failed", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/** The database layer: transactions, dialects, Flyway migrations per module, the tenant session helper and the row-level-security DDL generator. */
+@NullMarked
+package io.molesignal.core.db;
+
+import org.jspecify.annotations.NullMarked;
