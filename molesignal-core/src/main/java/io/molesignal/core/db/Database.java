@@ -39,10 +39,12 @@ public final class Database {
 
     private final DataSource dataSource;
     private final Dialect dialect;
+    private final boolean upperCaseIdentifiers;
 
-    private Database(DataSource dataSource, Dialect dialect) {
+    private Database(DataSource dataSource, Dialect dialect, boolean upperCaseIdentifiers) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.upperCaseIdentifiers = upperCaseIdentifiers;
     }
 
     /**
@@ -54,7 +56,7 @@ public final class Database {
     public static Database of(DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource");
         try (Connection c = dataSource.getConnection()) {
-            return new Database(dataSource, Dialect.detect(c));
+            return new Database(dataSource, Dialect.detect(c), c.getMetaData().storesUpperCaseIdentifiers());
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -63,6 +65,19 @@ public final class Database {
     /** The host's data source. */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Quotes a lower-case identifier ({@link SqlIdentifiers#IDENTIFIER}) so that it names what the same identifier
+     * unquoted names in DDL: on a database that folds unquoted names to upper case (H2 by default) the quoted name is
+     * upper-cased, elsewhere (PostgreSQL, H2 with {@code DATABASE_TO_LOWER=TRUE}) it is kept. Reserved words
+     * ({@code value}) stay usable either way.
+     *
+     * @throws IllegalArgumentException for a name that is not a valid identifier
+     */
+    public String quote(String identifier) {
+        String name = SqlIdentifiers.require("identifier", identifier);
+        return '"' + (upperCaseIdentifiers ? name.toUpperCase(java.util.Locale.ROOT) : name) + '"';
     }
 
     /** The detected dialect. */
