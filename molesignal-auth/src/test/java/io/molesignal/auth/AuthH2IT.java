@@ -1,0 +1,33 @@
+package io.molesignal.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.molesignal.core.testing.TestDatabases;
+import io.molesignal.core.testing.TestDb;
+import io.molesignal.core.testing.TestSecretSealer;
+
+class AuthH2IT extends AuthContract {
+    @Override
+    protected TestDb openDatabase(String name) {
+        return TestDatabases.h2(name);
+    }
+
+    @Test
+    void keysAreResealedAfterARootKeyRotationAndRefusedWithoutASealer() {
+        String before = AuthFixture.queryString(db, "SELECT key_value FROM ms_auth_signing_key WHERE active_org = 'acme'");
+        TestSecretSealer rotated = sealer.rotate("k2");
+        app.close();
+        app = new AuthFixture(db.database(), clock, rotated, true);
+        String after = AuthFixture.queryString(db, "SELECT key_value FROM ms_auth_signing_key WHERE active_org = 'acme'");
+        assertThat(before).startsWith("t1.k1.");
+        assertThat(after).startsWith("t1.k2.");
+        app.principal(ownerToken); // same key, re-sealed
+        app.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AuthFixture(db.database(), clock, null, true))
+                .extracting(e -> ((io.molesignal.core.MoleSignalException) e).code())
+                .isEqualTo(io.molesignal.core.ErrorCode.CIPHER_DISABLED);
+        app = new AuthFixture(db.database(), clock, rotated, true);
+    }
+}

@@ -1,0 +1,50 @@
+package io.molesignal.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.read.ListAppender;
+
+/** Captures every log event (root logger, all levels) so tests can assert that no secret was logged. */
+final class TestLogs implements AutoCloseable {
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+    TestLogs() {
+        appender.start();
+        root.addAppender(appender);
+    }
+
+    /** Every captured line: formatted message, arguments, MDC and throwable text. */
+    List<String> lines() {
+        List<String> out = new ArrayList<>();
+        for (ILoggingEvent e : List.copyOf(appender.list)) {
+            StringBuilder sb = new StringBuilder(e.getFormattedMessage());
+            sb.append(' ').append(e.getMDCPropertyMap());
+            for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                sb.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
+                for (StackTraceElementProxy s : t.getStackTraceElementProxyArray()) {
+                    sb.append(' ').append(s.getSTEAsString());
+                }
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    int size() {
+        return appender.list.size();
+    }
+
+    @Override
+    public void close() {
+        root.detachAppender(appender);
+        appender.stop();
+    }
+}
