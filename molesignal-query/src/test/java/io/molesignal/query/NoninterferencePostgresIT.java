@@ -1,0 +1,33 @@
+package io.molesignal.query;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import io.molesignal.core.testing.TestDatabases;
+import io.molesignal.core.testing.TestDb;
+
+class NoninterferencePostgresIT extends NoninterferenceContract {
+    private static TestDb db;
+
+    @BeforeAll
+    static void setUp() {
+        db = TestDatabases.postgres("noninterference");
+        Fixture.createSchema(db);
+        Fixture.seedAcme(db);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        db.close();
+    }
+
+    @Override
+    protected TestDb db() {
+        return db;
+    }
+
+    @Override
+    protected TargetDialect dialect() {
+        return TargetDialect.POSTGRESQL;
+    }
+}
