@@ -47,6 +47,10 @@ import io.molesignal.core.db.Database;
 import io.molesignal.core.db.Dialect;
 import io.molesignal.core.db.SqlIdentifiers;
 import io.molesignal.core.db.TenantSession;
+import io.molesignal.core.spi.CipherFunctions;
+import io.molesignal.core.vrl.StreamFunctions;
+import io.molesignal.core.vrl.VrlContext;
+import io.molesignal.core.vrl.VrlResult;
 
 /**
  * The ingest path of the data plane.
@@ -95,7 +99,7 @@ public final class IngestPipeline {
 
     private final TenantSession session;
     private final IngestAdmission admission;
-    private final BiFunction<OrgId, String, Optional<EventTransform>> transforms;
+    private final BiFunction<Principal, String, Optional<EventTransform>> transforms;
     private final Clock clock;
     private final long maxEventBytes;
     private final boolean useCopy;
@@ -157,20 +161,6 @@ public final class IngestPipeline {
         return ingestParsed(principal, table, stream, parsed);
     }
 
-    /** Runs the stream's transform over events without storing anything (the functions test route). */
-    public List<Object> dryRun(EventTransform transform, List<? extends Map<String, Object>> events,
-                               List<EventError> errors) {
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            try {
-                out.add(transform.apply(new LinkedHashMap<>(events.get(i))));
-            } catch (MoleSignalException e) {
-                errors.add(new EventError(i, e.code(), e.getMessage()));
-            }
-        }
-        return out;
-    }
-
     private static void requireStream(String stream) {
         if (stream == null || !STREAM.matcher(stream).matches()) {
             throw new MoleSignalException(ErrorCode.INVALID_INPUT, "stream names match [A-Za-z0-9_-]{1,64}");
@@ -179,8 +169,8 @@ public final class IngestPipeline {
 
     private IngestResult ingestParsed(Principal principal, EventTable table, String stream, List<Parsed> parsed) {
         OrgId org = principal.org();
-        admission.admitEvents(principal, parsed.size());
-        EventTransform transform = transforms.apply(org, stream).orElse(null);
+        Object decision = admission.admitEvents(principal, parsed.size());
+        EventTransform transform = transforms.apply(principal, stream).orElse(null);
         List<EventError> errors = new ArrayList<>();
         List<Row> rows = new ArrayList<>(parsed.size());
         long totalBytes = 0;
@@ -202,7 +192,7 @@ public final class IngestPipeline {
             }
         }
         if (rows.isEmpty()) {
-            return new IngestResult(0, errors.size(), errors, 0);
+            return new IngestResult(0, errors.size(), errors, 0, decision);
         }
         IngestAdmission.Reservation reservation = admission.reserveBytes(org, totalBytes);
         boolean stored = false;
@@ -224,7 +214,7 @@ public final class IngestPipeline {
             }
         }
         errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
-        return new IngestResult(rows.size(), errors.size(), errors, totalBytes);
+        return new IngestResult(rows.size(), errors.size(), errors, totalBytes, decision);
     }
 
     private Row prepare(int index, OrgId org, String stream, EventTable table, Map<String, Object> input,
@@ -493,7 +483,7 @@ public final class IngestPipeline {
     public static final class Builder {
         private final TenantSession session;
         private final IngestAdmission admission;
-        private BiFunction<OrgId, String, Optional<EventTransform>> transforms = (o, s) -> Optional.empty();
+        private BiFunction<Principal, String, Optional<EventTransform>> transforms = (p, s) -> Optional.empty();
         private Clock clock = Clock.systemUTC();
         private long maxEventBytes = 1024 * 1024;
         private boolean useCopy = true;
@@ -503,9 +493,27 @@ public final class IngestPipeline {
             this.admission = Objects.requireNonNull(admission, "admission");
         }
 
-        /** Looks up a stream's transform (its VRL program) by org and stream; default none. */
-        public Builder transforms(BiFunction<OrgId, String, Optional<EventTransform>> transforms) {
+        /** Looks up the transform of the principal's stream; default none. */
+        public Builder transforms(BiFunction<Principal, String, Optional<EventTransform>> transforms) {
             this.transforms = Objects.requireNonNull(transforms, "transforms");
+            return this;
+        }
+
+        /**
+         * Runs each stream's stored VRL program ({@link StreamFunctions}) as its transform, with {@code cipher} for
+         * {@code encrypt()} / {@code decrypt()} (null: those calls fail with {@code CIPHER_DISABLED}) and this
+         * builder's clock for {@code now()}. A program's runtime error or abort fails that event only.
+         */
+        public Builder streamFunctions(StreamFunctions functions, @Nullable CipherFunctions cipher) {
+            Objects.requireNonNull(functions, "functions");
+            this.transforms = (principal, stream) -> functions.programFor(principal, stream).map(program -> event -> {
+                VrlResult r = program.run(event, new VrlContext(principal.org(), cipher, clock));
+                if (r instanceof VrlResult.Ok ok) {
+                    return ok.event();
+                }
+                VrlResult.Failed f = (VrlResult.Failed) r;
+                throw new MoleSignalException(f.code(), f.message());
+            });
             return this;
         }
 

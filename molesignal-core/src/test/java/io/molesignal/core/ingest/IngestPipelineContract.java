@@ -96,7 +96,7 @@ abstract class IngestPipelineContract {
 
     IngestPipeline pipeline(EventTransform t) {
         return IngestPipeline.builder(session(), counting()).clock(clock)
-                .transforms((org, stream) -> stream.equals("app") ? Optional.ofNullable(t) : Optional.empty()).build();
+                .transforms((principal, stream) -> stream.equals("app") ? Optional.ofNullable(t) : Optional.empty()).build();
     }
 
     static byte[] utf8(String s) {
@@ -222,5 +222,30 @@ abstract class IngestPipelineContract {
         assertThat(db.queryLong("SELECT COUNT(*) FROM logs")).isEqualTo(before);
         assertThat(committed.get()).isZero();
         assertThat(released.get()).isEqualTo(reserved.get()).isPositive();
+    }
+
+    @Test
+    void aStoredVrlProgramTransformsTheEventsOfItsStreamOnly() throws Exception {
+        db.database().migrate("core");
+        try (io.molesignal.core.audit.AuditLog audit = io.molesignal.core.audit.AuditLog.builder(db.database()).build();
+             io.molesignal.core.vrl.StreamFunctions functions =
+                     io.molesignal.core.vrl.StreamFunctions.builder(db.database(), audit).build()) {
+            io.molesignal.core.audit.AuditContext ctx = new io.molesignal.core.audit.AuditContext(
+                    io.molesignal.core.audit.Actor.of(EDITOR, "ed@acme.test"), null, null);
+            functions.put(EDITOR, ctx, "app", "del(.password)\n.message = upcase!(.message)\n"
+                    + "if .level == \"drop\" { abort }");
+            IngestPipeline p = IngestPipeline.builder(session(), counting()).clock(clock)
+                    .streamFunctions(functions, null).build();
+            String body = "[{\"message\":\"hello\",\"password\":\"hunter2\"},{\"message\":\"x\",\"level\":\"drop\"},"
+                    + "{\"message\":42}]";
+            IngestResult r = p.ingest(EDITOR, LOGS, "app", utf8(body), IngestPipeline.Format.JSON_ARRAY);
+            assertThat(r.ingested()).isEqualTo(1);
+            assertThat(r.errors()).extracting(EventError::code).containsExactly(ErrorCode.VRL_ABORT, ErrorCode.VRL_RUNTIME);
+            p.ingest(EDITOR, LOGS, "other", utf8("[{\"message\":\"lower\",\"password\":\"kept\"}]"),
+                    IngestPipeline.Format.JSON_ARRAY);
+            assertThat(rows("SELECT stream, message FROM logs ORDER BY stream")).extracting(m -> m.get("message"))
+                    .containsExactly("HELLO", "lower");
+            assertThat(db.queryLong("SELECT COUNT(*) FROM logs WHERE attributes LIKE '%hunter2%'")).isZero();
+        }
     }
 }
