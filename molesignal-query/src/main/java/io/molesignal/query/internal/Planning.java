@@ -125,7 +125,13 @@ public final class Planning {
         SqlNode prepared = prep.prepare(stmt);
         int orgParam = prep.nextParamIndex();
 
-        JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl();
+        // VALUES and set operations of string literals of different lengths are VARCHAR, not blank-padded CHAR.
+        JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(new org.apache.calcite.rel.type.RelDataTypeSystemImpl() {
+            @Override
+            public boolean shouldConvertRaggedUnionTypesToVarying() {
+                return true;
+            }
+        });
         Properties props = new Properties();
         props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
         CalciteCatalogReader reader = new CalciteCatalogReader(root, List.of(), typeFactory,

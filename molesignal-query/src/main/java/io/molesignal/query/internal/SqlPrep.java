@@ -118,6 +118,10 @@ public final class SqlPrep {
             throw unsupported("recursive WITH queries are not supported", wi.getParserPosition());
         }
         if (n instanceof SqlIdentifier id) {
+            if (id.names.size() == 1 && DENIED_FUNCTIONS.contains(id.names.get(0).toUpperCase(Locale.ROOT))) {
+                throw unsupported("function " + id.names.get(0).toLowerCase(Locale.ROOT) + " is not supported",
+                        id.getParserPosition());
+            }
             for (String part : id.names) {
                 if (part.toLowerCase(Locale.ROOT).startsWith("__ms")) {
                     throw unsupported("names starting with __ms are reserved", id.getParserPosition());

@@ -1,0 +1,102 @@
+package io.molesignal.core.quota;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
+
+import io.molesignal.core.ErrorCode;
+import io.molesignal.core.MoleSignalException;
+import io.molesignal.core.OrgId;
+import io.molesignal.core.db.Database;
+import io.molesignal.core.db.Dialect;
+
+/**
+ * The PostgreSQL {@link RateStore}: one row per (org, kind) in {@code ms_quota_gcra} (created by the core
+ * migrations) holding the GCRA theoretical arrival time in microseconds of the database clock
+ * ({@code clock_timestamp()}), so one clock decides for every instance.
+ *
+ * <p>{@link #take} is a single {@code UPDATE … RETURNING} in auto-commit: every expression reads the row's current
+ * version, which PostgreSQL re-reads under a concurrent update (READ COMMITTED re-check), so concurrent takes never
+ * lose an update. The first take of a key inserts the row ({@code ON CONFLICT DO NOTHING}) and repeats. Times are
+ * double-precision microseconds (exact to well below a microsecond for any epoch-based value), and the available
+ * token count is floored, so rounding can only refuse, never admit.
+ *
+ * <p>Thread-safe; uses the host's pool. PostgreSQL only (H2 is refused at construction).
+ */
+public final class PostgresRateStore implements RateStore {
+    private static final String BASE = "LEAST(GREATEST(g.tat_us, p.now), p.now + p.b)";
+    private static final String AVAIL = "FLOOR((p.b - (" + BASE + " - p.now)) / p.t + 1e-9)";
+    private static final String TAKE = "(CASE WHEN " + AVAIL + " >= p.mn THEN LEAST(p.mx, " + AVAIL + ") ELSE 0 END)";
+    private static final String UPDATE = "UPDATE ms_quota_gcra AS g SET last_take = " + TAKE + ", tat_us = " + BASE
+            + " + " + TAKE + " * p.t FROM (SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS DOUBLE"
+            + " PRECISION) AS now, CAST(? AS DOUBLE PRECISION) AS t, CAST(? AS DOUBLE PRECISION) AS b,"
+            + " CAST(? AS BIGINT) AS mn, CAST(? AS BIGINT) AS mx) AS p WHERE g.org_id = ? AND g.kind = ?"
+            + " RETURNING g.last_take, g.tat_us - p.now";
+    private static final String INSERT = "INSERT INTO ms_quota_gcra (org_id, kind, tat_us, last_take)"
+            + " VALUES (?, ?, 0, 0) ON CONFLICT DO NOTHING";
+
+    private final Database database;
+
+    private PostgresRateStore(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * A store on the host's PostgreSQL database (the core migrations must have run).
+     *
+     * @throws IllegalArgumentException when the database is not PostgreSQL
+     */
+    public static PostgresRateStore create(Database database) {
+        Objects.requireNonNull(database, "database");
+        if (database.dialect() != Dialect.POSTGRESQL) {
+            throw new IllegalArgumentException("PostgresRateStore needs PostgreSQL");
+        }
+        return new PostgresRateStore(database);
+    }
+
+    @Override
+    public Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens) {
+        double t = 1e6 / ratePerSecond;
+        double b = burst * t;
+        try (Connection c = database.dataSource().getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+                    ps.setDouble(1, t);
+                    ps.setDouble(2, b);
+                    ps.setLong(3, minTokens);
+                    ps.setLong(4, maxTokens);
+                    ps.setString(5, org.value());
+                    ps.setString(6, kind.wireName());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return new Grant(rs.getLong(1), Math.max(0, (long) Math.ceil(rs.getDouble(2))));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    ps.setString(1, org.value());
+                    ps.setString(2, kind.wireName());
+                    ps.executeUpdate();
+                }
+            }
+            throw new MoleSignalException(ErrorCode.UNAVAILABLE, "quota row missing after insert");
+        } catch (SQLException e) {
+            throw Database.unavailable(e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public void close() {
+        // The host owns the pool.
+    }
+}

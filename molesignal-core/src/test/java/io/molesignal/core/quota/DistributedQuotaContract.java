@@ -1,0 +1,172 @@
+package io.molesignal.core.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.molesignal.core.CredentialKind;
+import io.molesignal.core.OrgId;
+import io.molesignal.core.Principal;
+import io.molesignal.core.Role;
+import io.molesignal.core.audit.Actor;
+import io.molesignal.core.audit.ActorType;
+import io.molesignal.core.audit.AuditContext;
+import io.molesignal.core.audit.AuditLog;
+import io.molesignal.core.db.Database;
+import io.molesignal.core.testing.FakeTicker;
+import io.molesignal.core.testing.MutableClock;
+import io.molesignal.core.testing.TestDatabases;
+import io.molesignal.core.testing.TestDb;
+
+/**
+ * Two app instances — two object graphs, each with its own connection pool, audit log, store client and governor —
+ * sharing one per-org limit through a {@link RateStore}; 4 threads each. Subclasses provide the store.
+ */
+abstract class DistributedQuotaContract {
+    static final OrgId ACME = OrgId.of("acme");
+    static final Principal ROOT = new Principal(OrgId.META, "root", Role.OWNER, CredentialKind.JWT, "j", Set.of());
+    static final AuditContext CTX = new AuditContext(new Actor(ActorType.USER, "root", "root"), null, null);
+    static final Principal EDITOR = new Principal(ACME, "u", Role.EDITOR, CredentialKind.JWT, "j1", Set.of());
+    static final long RATE = 10;
+    static final long BURST = 100;
+    static final long LEASE = 10;
+    static final int N = 2;
+
+    /** One app instance. */
+    final class Instance implements AutoCloseable {
+        final HikariDataSource pool;
+        final AuditLog audit;
+        final QuotaGovernor governor;
+        final RecordingSink sink = new RecordingSink();
+
+        Instance(RateStore store, boolean failOpen) {
+            pool = TestDatabases.pool(db.schema(), 8);
+            Database database = Database.of(pool);
+            audit = AuditLog.builder(database).ticker(ticker).clock(clock).build();
+            governor = QuotaGovernor.builder(database, audit).ticker(ticker).clock(clock).backgroundJobs(false)
+                    .alertSink(sink).distributed(store, N).leaseTokens(LEASE).leaseTtl(Duration.ofMinutes(1))
+                    .allowInsecureFailOpen(failOpen).build();
+        }
+
+        @Override
+        public void close() {
+            governor.close();
+            audit.close();
+            pool.close();
+        }
+    }
+
+    protected TestDb db;
+    protected final FakeTicker ticker = new FakeTicker();
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
+    private final List<AutoCloseable> instances = new ArrayList<>();
+
+    /** A new client of the shared store for one instance (its own connection). */
+    protected abstract RateStore newStore(Database database);
+
+    /** Called before anything else; skip or fail when the store is missing. */
+    protected abstract void requireStore();
+
+    @BeforeEach
+    void setUp() {
+        requireStore();
+        db = TestDatabases.postgres(getClass().getSimpleName());
+        db.database().migrate("core");
+        db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('acme', FALSE, CURRENT_TIMESTAMP)");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : instances) {
+            c.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    Instance instance(boolean failOpen) {
+        HikariDataSource storePool = TestDatabases.pool(db.schema(), 4);
+        instances.add(storePool);
+        Instance i = new Instance(newStore(Database.of(storePool)), failOpen);
+        instances.add(0, i);
+        return i;
+    }
+
+    @Test
+    void twoInstancesWithFourThreadsEachStayWithinTheStatedBound() throws Exception {
+        Instance a = instance(false);
+        Instance b = instance(false);
+        a.governor.updateLimits(ROOT, CTX, ACME, QuotaLimits.builder().ingestQps(RATE).ingestBurst(BURST).build());
+        b.governor.refreshLimits();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicLong admitted = new AtomicLong();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            QuotaGovernor g = t % 2 == 0 ? a.governor : b.governor;
+            fs.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < 250; i++) {
+                    if (g.tryAcquireIngest(EDITOR, 1).allowed()) {
+                        admitted.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        for (Future<?> f : fs) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9 + 0.5; // upper bound, including the store's clock skew
+        pool.shutdown();
+        // The bound of the Javadoc: rate * t + burst + N * lease; and at most N * lease stranded in leases.
+        long upper = BURST + (long) Math.ceil(RATE * elapsed) + N * LEASE;
+        System.out.printf("distributed %s: admitted %d of 2000 in %.2f s; rate*t+burst = %.0f, bound %d%n",
+                getClass().getSimpleName(), admitted.get(), elapsed - 0.5, BURST + RATE * (elapsed - 0.5), upper);
+        assertThat(admitted.get()).isBetween(BURST - N * LEASE, upper);
+        assertThat(a.governor.metrics().storeDegraded()).isFalse();
+        assertThat(a.governor.metrics().storeErrors() + b.governor.metrics().storeErrors()).isZero();
+    }
+
+    @Test
+    void aLoweredLimitDropsLeasesOnEveryInstance() {
+        Instance a = instance(false);
+        Instance b = instance(false);
+        a.governor.updateLimits(ROOT, CTX, ACME, QuotaLimits.builder().queryQps(1000L).queryBurst(1000L).build());
+        b.governor.refreshLimits();
+        assertThat(a.governor.tryAcquireQuery(EDITOR).allowed()).isTrue();
+        assertThat(b.governor.tryAcquireQuery(EDITOR).allowed()).isTrue();
+        a.governor.updateLimits(ROOT, CTX, ACME, QuotaLimits.builder().queryQps(1L).queryBurst(1L).build());
+        b.governor.refreshLimits();
+        // Leases taken under the old limit are gone; the shared bucket holds at most one token now.
+        long admitted = 0;
+        for (int i = 0; i < 20; i++) {
+            admitted += a.governor.tryAcquireQuery(EDITOR).allowed() ? 1 : 0;
+            admitted += b.governor.tryAcquireQuery(EDITOR).allowed() ? 1 : 0;
+        }
+        assertThat(admitted).isLessThanOrEqualTo(1);
+        RateDecision d = b.governor.tryAcquireQuery(EDITOR);
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.limit()).isEqualTo(1);
+        assertThat(d.retryAfterHeader()).isPresent();
+    }
+}

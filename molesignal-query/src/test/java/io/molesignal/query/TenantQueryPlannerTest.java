@@ -1,0 +1,169 @@
+package io.molesignal.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.molesignal.core.ErrorCode;
+import io.molesignal.core.MoleSignalException;
+import io.molesignal.query.internal.GuardRewriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TenantQueryPlannerTest {
+    private final TenantQueryPlanner pg = TenantQueryPlanner.builder().catalog(Fixture.catalog())
+            .dialect(TargetDialect.POSTGRESQL).build();
+
+    /** The 20-query subset of the mutation test: every construct the guard handles. */
+    static final List<String> SUBSET = List.of(
+            "SELECT count(*) FROM logs WHERE 1/(size_bytes - 7) > 0",
+            "SELECT * FROM logs WHERE CAST(trace_id AS INTEGER) > 0",
+            "SELECT count(*) FROM (SELECT 1 / (size_bytes - 7) AS r FROM logs) x WHERE r > 0",
+            "SELECT count(*) FROM logs l JOIN spans s ON CAST(s.trace_id AS INTEGER) = CAST(l.trace_id AS INTEGER)",
+            "SELECT count(*) FROM logs l LEFT JOIN spans s ON s.trace_id = l.trace_id AND 1/(s.duration_ms-7) > 0",
+            "SELECT count(*) FROM logs l JOIN spans s ON s.trace_id = l.trace_id WHERE 1/(s.duration_ms - 7) > 0",
+            "SELECT count(*) FROM logs WHERE trace_id IN (SELECT trace_id FROM spans)",
+            "SELECT count(*) FROM logs l WHERE EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = l.trace_id)",
+            "SELECT (SELECT max(message) FROM logs WHERE service = 'billing') FROM severity_levels",
+            "SELECT count(*) FROM logs WHERE size_bytes > ANY (SELECT duration_ms FROM spans)",
+            "SELECT count(*) FROM (SELECT level, count(*) AS n FROM logs GROUP BY level) x WHERE 1/(n - 7) > 0",
+            "SELECT count(*) FROM (SELECT level FROM logs GROUP BY level) x WHERE CAST(level AS INTEGER) > 0",
+            "SELECT service, count(*) FROM logs GROUP BY service HAVING 1/(count(*) - 3) > -5",
+            "SELECT count(*) FROM (SELECT service FROM logs UNION ALL SELECT service FROM spans) u "
+                    + "WHERE CAST(service AS INTEGER) > 0",
+            "SELECT count(*) FROM (SELECT service FROM logs INTERSECT SELECT service FROM spans) u "
+                    + "WHERE CAST(service AS INTEGER) > 0",
+            "WITH spans AS (SELECT * FROM logs) SELECT count(*) FROM spans WHERE 1/(size_bytes-7) > 0",
+            "SELECT count(*) FROM logs l, LATERAL (SELECT s.duration_ms AS d FROM spans s "
+                    + "WHERE s.trace_id = l.trace_id) x WHERE 1/(x.d - 7) > 0",
+            "SELECT count(*) FROM logs l, LATERAL (SELECT count(*) AS n FROM spans s WHERE s.trace_id = l.trace_id) x",
+            "SELECT count(*) FROM metrics WHERE 1 / \"value\" > 0",
+            "SELECT count(*) FROM severity_levels v WHERE EXISTS (SELECT 1 FROM logs WHERE CAST(trace_id AS INTEGER) = 0)");
+
+    @Test
+    void theUnmutatedGuardPlansTheWholeSubset() {
+        for (String q : SUBSET) {
+            PlannedQuery p = pg.plan(Fixture.principal(Fixture.ACME), q);
+            assertThat(p.sql()).contains("\"org_id\" = ?");
+        }
+    }
+
+    @Test
+    void theCheckerCatchesTheGuardDisabledForEachOperatorType() {
+        Map<GuardRewriter.Mutation, Integer> caught = new java.util.EnumMap<>(GuardRewriter.Mutation.class);
+        List<String> escaped = new ArrayList<>();
+        for (GuardRewriter.Mutation m : GuardRewriter.Mutation.values()) {
+            if (m == GuardRewriter.Mutation.NONE) {
+                continue;
+            }
+            TenantQueryPlanner mutated = TenantQueryPlanner.builder().catalog(Fixture.catalog())
+                    .dialect(TargetDialect.POSTGRESQL).guardMutationForTesting(m).build();
+            int n = 0;
+            for (String q : SUBSET) {
+                String good = pg.plan(Fixture.principal(Fixture.ACME), q).sql();
+                try {
+                    String bad = mutated.plan(Fixture.principal(Fixture.ACME), q).sql();
+                    // a plan the checker let through must be unchanged, or changed only where nothing can fail
+                    if (!bad.equals(good) && (m == GuardRewriter.Mutation.SCAN || m == GuardRewriter.Mutation.FILTER
+                            || m == GuardRewriter.Mutation.JOIN || m == GuardRewriter.Mutation.SUBQUERY)) {
+                        escaped.add(m + ": " + q);
+                    }
+                } catch (MoleSignalException e) {
+                    assertThat(e.code()).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+                    assertThat(e.getMessage()).contains("tenant isolation check");
+                    n++;
+                }
+            }
+            caught.put(m, n);
+        }
+        System.out.println("mutation test, plans refused per disabled operator (of " + SUBSET.size() + "): " + caught);
+        assertThat(escaped).isEmpty();
+        assertThat(caught.get(GuardRewriter.Mutation.SCAN)).isEqualTo(SUBSET.size());
+        caught.forEach((m, n) -> assertThat(n).as(m.name()).isGreaterThan(0));
+    }
+
+    @Test
+    void planIsSharedAcrossOrgsAndHoldsNoOrg() {
+        TenantQueryPlanner p = TenantQueryPlanner.builder().catalog(Fixture.catalog())
+                .dialect(TargetDialect.POSTGRESQL).build();
+        String q = "SELECT level, count(*) FROM logs WHERE service = 'api' GROUP BY level";
+        PlannedQuery a = p.plan(Fixture.principal(Fixture.ACME), q);
+        PlannedQuery b = p.plan(Fixture.principal(Fixture.GLOBEX), q);
+        PlannedQuery a2 = p.plan(Fixture.principal(Fixture.ACME), q);
+        assertThat(p.cacheStats().missCount()).isEqualTo(1);
+        assertThat(p.cacheStats().hitCount()).isEqualTo(2);
+        assertThat(a.sql()).isEqualTo(b.sql()).doesNotContain("acme").doesNotContain("globex");
+        assertThat(a.bindValues()).contains("acme").doesNotContain("globex");
+        assertThat(b.bindValues()).contains("globex").doesNotContain("acme");
+        assertThat(a2.bindValues()).isEqualTo(a.bindValues());
+    }
+
+    @Test
+    void errorsCarryCodesAndPositions() {
+        assertCode("SELECT * FRM logs", ErrorCode.SQL_PARSE, 1);
+        assertCode("SELECT *\nFROM nope", ErrorCode.SQL_VALIDATE, 2);
+        assertCode("SELECT nope FROM logs", ErrorCode.SQL_VALIDATE, 1);
+        assertCode("SELECT 1; SELECT 2", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("INSERT INTO logs (org_id) VALUES ('globex')", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("UPDATE logs SET org_id = 'x'", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("MERGE INTO logs USING spans ON true WHEN MATCHED THEN DELETE", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("DROP TABLE logs", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("SET org_id = 'globex'", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("ALTER SESSION SET org_id = 'globex'", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("EXPLAIN PLAN FOR SELECT * FROM logs", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("CALL foo()", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("SELECT * FROM logs /*+ index(logs) */", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("SELECT * FROM TABLE(ramp(3))", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("SELECT current_user FROM logs", ErrorCode.SQL_UNSUPPORTED, 0);
+        assertCode("WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t",
+                ErrorCode.SQL_UNSUPPORTED, 0);
+        // unknown and unregistered names read the same
+        String unknown = message("SELECT * FROM no_such_table");
+        String unregistered = message("SELECT * FROM secret_admin");
+        assertThat(unregistered.replace("secret_admin", "X")).isEqualTo(unknown.replace("no_such_table", "X"));
+        assertThat(message("SELECT * FROM \"metadata\".\"TABLES\"")).contains("not found");
+    }
+
+    @Test
+    void otherDialectsGetTheirSqlText() {
+        for (TargetDialect d : List.of(TargetDialect.CLICKHOUSE, TargetDialect.TRINO)) {
+            TenantQueryPlanner p = TenantQueryPlanner.builder().catalog(Fixture.catalog()).dialect(d).build();
+            String sql = p.plan(Fixture.principal(Fixture.ACME),
+                    "SELECT level, count(*) FROM logs WHERE 1/(size_bytes - 7) > 0 GROUP BY level "
+                            + "ORDER BY level LIMIT 10").sql();
+            System.out.println(d + ":\n" + sql);
+            assertThat(sql).contains("= ?").contains("CASE WHEN");
+        }
+    }
+
+    @Test
+    void warmUpPlansEveryTable() {
+        pg.warmUp();
+        assertThat(pg.cacheStats().requestCount()).isZero();
+    }
+
+    private void assertCode(String sql, ErrorCode code, int line) {
+        assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), sql)).isInstanceOf(MoleSignalException.class)
+                .satisfies(e -> {
+                    MoleSignalException m = (MoleSignalException) e;
+                    assertThat(m.code()).as(sql + " → " + m.getMessage()).isEqualTo(code);
+                    if (line > 0) {
+                        assertThat(m.line()).hasValue(line);
+                        assertThat(m.column()).isPresent();
+                    }
+                });
+    }
+
+    private String message(String sql) {
+        try {
+            pg.plan(Fixture.principal(Fixture.ACME), sql);
+            throw new AssertionError("planned: " + sql);
+        } catch (MoleSignalException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.SQL_VALIDATE);
+            return e.getMessage();
+        }
+    }
+}
