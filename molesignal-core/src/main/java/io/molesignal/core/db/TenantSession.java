@@ -76,6 +76,19 @@ public final class TenantSession {
         }
     }
 
+    /**
+     * Leaves tenant mode inside the transaction ({@code RESET ROLE}), for MoleSignal's own bookkeeping that follows
+     * tenant work in the same transaction (storage usage after an insert). Never call it with tenant SQL pending.
+     */
+    public void leave(Tx tx) throws SQLException {
+        if (!rowLevelSecurityActive()) {
+            return;
+        }
+        try (Statement st = tx.connection().createStatement()) {
+            st.execute("RESET ROLE");
+        }
+    }
+
     /** Builds a {@link TenantSession}. Not thread-safe. */
     public static final class Builder {
         private final Database database;

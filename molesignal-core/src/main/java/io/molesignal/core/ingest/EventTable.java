@@ -75,6 +75,12 @@ public final class EventTable {
         return new TenantTable(table, orgColumn);
     }
 
+    /** The table as the quota governor registers it (storage, retention and stream deletion work on it). */
+    public io.molesignal.core.quota.EventTable quotaTable() {
+        return io.molesignal.core.quota.EventTable.of(table, orgColumn, timestamp.name(), sizeColumn)
+                .withStreamColumn(streamColumn);
+    }
+
     /** All column names in insert order: org, stream, timestamp, typed columns, attributes, size. */
     public List<String> insertColumns() {
         List<String> out = new ArrayList<>();

@@ -194,7 +194,7 @@ public final class IngestPipeline {
         if (rows.isEmpty()) {
             return new IngestResult(0, errors.size(), errors, 0, decision);
         }
-        IngestAdmission.Reservation reservation = admission.reserveBytes(org, totalBytes);
+        IngestAdmission.Reservation reservation = admission.reserveBytes(principal, totalBytes);
         boolean stored = false;
         try {
             session.run(org, tx -> {
@@ -203,13 +203,14 @@ public final class IngestPipeline {
                 } else {
                     batchInsert(tx.connection(), table, rows);
                 }
+                // Usage commits with the rows; the usage table is not the tenant role's, so leave it first.
+                session.leave(tx);
+                reservation.commit(tx);
                 return null;
             });
             stored = true;
         } finally {
-            if (stored) {
-                reservation.commit();
-            } else {
+            if (!stored) {
                 reservation.release();
             }
         }

@@ -77,11 +77,11 @@ abstract class IngestPipelineContract {
             }
 
             @Override
-            public Reservation reserveBytes(OrgId org, long bytes) {
+            public Reservation reserveBytes(Principal principal, long bytes) {
                 reserved.addAndGet(bytes);
                 return new Reservation() {
                     @Override
-                    public void commit() {
+                    public void commit(io.molesignal.core.db.Tx tx) {
                         committed.addAndGet(bytes);
                     }
 
@@ -246,6 +246,44 @@ abstract class IngestPipelineContract {
             assertThat(rows("SELECT stream, message FROM logs ORDER BY stream")).extracting(m -> m.get("message"))
                     .containsExactly("HELLO", "lower");
             assertThat(db.queryLong("SELECT COUNT(*) FROM logs WHERE attributes LIKE '%hunter2%'")).isZero();
+        }
+    }
+
+    @Test
+    void theQuotaGovernorAdmitsByEventCountAndReservesStorageWithTheRows() throws Exception {
+        db.database().migrate("core");
+        db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('acme', FALSE, CURRENT_TIMESTAMP)");
+        io.molesignal.core.testing.FakeTicker ticker = new io.molesignal.core.testing.FakeTicker();
+        Principal root = new Principal(OrgId.META, "root", Role.OWNER, CredentialKind.JWT, "r", Set.of());
+        io.molesignal.core.audit.AuditContext ctx = io.molesignal.core.audit.AuditContext.system("test");
+        try (io.molesignal.core.audit.AuditLog audit = io.molesignal.core.audit.AuditLog.builder(db.database()).build();
+             io.molesignal.core.quota.QuotaGovernor quotas = io.molesignal.core.quota.QuotaGovernor
+                     .builder(db.database(), audit).ticker(ticker).clock(clock).tenantSession(session())
+                     .eventTable(LOGS.quotaTable()).backgroundJobs(false).build()) {
+            String event = "{\"message\":\"hello\"}";
+            long size = utf8(event).length;
+            quotas.updateLimits(root, ctx, ACME, io.molesignal.core.quota.QuotaLimits.builder().ingestQps(3L)
+                    .ingestBurst(3L).storageBytes(2 * size).build());
+            IngestPipeline p = IngestPipeline.builder(session(), IngestAdmission.of(quotas)).clock(clock).build();
+            IngestResult ok = p.ingest(EDITOR, LOGS, "web", utf8("[" + event + "," + event + "]"),
+                    IngestPipeline.Format.JSON_ARRAY);
+            assertThat(ok.ingested()).isEqualTo(2);
+            assertThat(ok.rateDecision()).isInstanceOf(io.molesignal.core.quota.RateDecision.class);
+            assertThat(quotas.usage(EDITOR).storageBytes()).isEqualTo(2 * size);
+            // One byte over: 413 QUOTA_STORAGE, nothing stored, nothing reserved.
+            assertThatThrownBy(() -> p.ingest(EDITOR, LOGS, "web", utf8("[" + event + "]"),
+                    IngestPipeline.Format.JSON_ARRAY)).isInstanceOf(MoleSignalException.class)
+                    .extracting(e -> ((MoleSignalException) e).code()).isEqualTo(ErrorCode.QUOTA_STORAGE);
+            // The third token of the burst was spent by the refused request; the fourth event is over the rate.
+            assertThatThrownBy(() -> p.ingest(EDITOR, LOGS, "web", utf8("[" + event + "]"),
+                    IngestPipeline.Format.JSON_ARRAY))
+                    .isInstanceOf(io.molesignal.core.quota.RateLimitExceededException.class)
+                    .extracting(e -> ((MoleSignalException) e).code()).isEqualTo(ErrorCode.QUOTA_INGEST_RATE);
+            assertThatThrownBy(() -> p.ingest(EDITOR, LOGS, "web", utf8("[" + (event + ",").repeat(3) + event + "]"),
+                    IngestPipeline.Format.JSON_ARRAY))
+                    .extracting(e -> ((MoleSignalException) e).code()).isEqualTo(ErrorCode.QUOTA_INGEST_BATCH);
+            assertThat(db.queryLong("SELECT COUNT(*) FROM logs")).isEqualTo(2);
+            assertThat(quotas.usage(EDITOR).reservedBytes()).isZero();
         }
     }
 }
