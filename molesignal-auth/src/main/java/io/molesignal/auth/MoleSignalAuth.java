@@ -235,6 +235,16 @@ public final class MoleSignalAuth implements AutoCloseable {
         return new AuditContext(Actor.of(principal, principal.subject()), requestId, sourceAddress);
     }
 
+    /**
+     * Deletes login sessions that expired more than a day ago (a host calls this periodically, e.g. hourly).
+     *
+     * @return how many rows were deleted
+     */
+    public int purgeExpiredSessions() {
+        Instant cutoff = clock.instant().minus(Duration.ofDays(1));
+        return database.inTransaction(tx -> sessionStore.deleteExpired(tx, cutoff));
+    }
+
     /** How many logins ran the dummy hash (unknown account). */
     public long dummyHashCount() {
         return hasher.dummyVerifications();

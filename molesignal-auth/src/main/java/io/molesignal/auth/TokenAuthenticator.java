@@ -69,6 +69,7 @@ public final class TokenAuthenticator {
     private final KeyRing keys;
     private final LastUsedRecorder lastUsed;
     private final Clock clock;
+    private final boolean cacheVerified;
     private final Cache<String, VerifiedEntry> verified;
     private final Cache<String, State> jwtStates;
     private final Cache<String, TokenState> tokenStates;
@@ -98,7 +99,10 @@ public final class TokenAuthenticator {
         this.lastUsed = lastUsed;
         this.clock = clock;
         long leewayMillis = jwt.leewaySeconds() * 1000;
-        this.verified = Caffeine.newBuilder().maximumSize(maxVerifiedTokens).ticker(ticker::read)
+        this.cacheVerified = maxVerifiedTokens > 0;
+        // Maintenance on the caller's thread: evictions are deterministic under a fake ticker.
+        this.verified = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxVerifiedTokens)
+                .ticker(ticker::read)
                 .expireAfter(new Expiry<String, VerifiedEntry>() {
                     @Override
                     public long expireAfterCreate(String k, VerifiedEntry v, long currentTime) {
@@ -116,9 +120,9 @@ public final class TokenAuthenticator {
                         return d;
                     }
                 }).build();
-        this.jwtStates = Caffeine.newBuilder().maximumSize(Math.max(1, maxVerifiedTokens)).ticker(ticker::read)
+        this.jwtStates = Caffeine.newBuilder().executor(Runnable::run).maximumSize(100_000).ticker(ticker::read)
                 .expireAfterWrite(stateTtl).build();
-        this.tokenStates = Caffeine.newBuilder().maximumSize(100_000).ticker(ticker::read)
+        this.tokenStates = Caffeine.newBuilder().executor(Runnable::run).maximumSize(100_000).ticker(ticker::read)
                 .expireAfterWrite(stateTtl).build();
     }
 
@@ -196,7 +200,7 @@ public final class TokenAuthenticator {
     }
 
     private AuthResult jwt(String token) {
-        VerifiedEntry entry = verified.getIfPresent(token);
+        VerifiedEntry entry = cacheVerified ? verified.getIfPresent(token) : null;
         Instant now = clock.instant();
         if (entry == null) {
             Object v = jwt.verify(token);
@@ -205,7 +209,9 @@ public final class TokenAuthenticator {
             }
             JwtCodec.Verified ok = (JwtCodec.Verified) v;
             entry = new VerifiedEntry(ok, ok.expiresAt().toEpochMilli());
-            verified.put(token, entry);
+            if (cacheVerified) {
+                verified.put(token, entry);
+            }
         } else {
             if (now.toEpochMilli() >= entry.expiresAtMillis + jwt.leewaySeconds() * 1000) {
                 verified.invalidate(token);

@@ -323,6 +323,9 @@ abstract class AuthContract {
         assertThat(app.rejected("Bearer " + fresh).reason()).isEqualTo(RejectionReason.KEY_RETIRED);
         // each retired key keeps its own deadline; one active key per org
         assertThat(count("ms_auth_signing_key WHERE active_org = 'acme'")).isEqualTo(1);
+        assertThat(count("ms_auth_signing_key WHERE org_id = 'acme' AND active_org IS NULL")).isEqualTo(2);
+        assertThat(AuthFixture.queryInstant(db, "SELECT not_after FROM ms_auth_signing_key WHERE kid = '"
+                + r.retiringKid() + "'")).isEqualTo(r.retiringUntil());
     }
 
     @Test
@@ -655,6 +658,22 @@ abstract class AuthContract {
         // another source is not affected
         assertThat(app.auth.logins().login("acme", "owner@acme.test", SecretText.of(OWNER_PW), null, "10.9.9.9")
                 .org()).isEqualTo(ACME);
+    }
+
+    @Test
+    void concurrentHashingIsBoundedAndExcessGets429() throws Exception {
+        int permits = app.auth.hashPermits.availablePermits();
+        app.auth.hashPermits.acquire(permits); // every hashing slot busy
+        try {
+            long hashes = app.auth.passwordVerifications();
+            MoleSignalException e = loginFails("acme", "owner@acme.test", OWNER_PW);
+            assertThat(e).isInstanceOf(LoginThrottledException.class);
+            assertThat(((LoginThrottledException) e).retryAfterSeconds()).isEqualTo(1);
+            assertThat(app.auth.passwordVerifications()).isEqualTo(hashes);
+        } finally {
+            app.auth.hashPermits.release(permits);
+        }
+        login("acme", "owner@acme.test", OWNER_PW);
     }
 
     @Test

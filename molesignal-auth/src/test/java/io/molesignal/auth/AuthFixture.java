@@ -96,6 +96,15 @@ final class AuthFixture implements AutoCloseable {
         }
     }
 
+    static Instant queryInstant(TestDb db, String sql) {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class).toInstant() : null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits (bounded) until a count query reaches {@code expected}; for entries the audit coalescer writes async. */
     static long awaitCount(TestDb db, String sql, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

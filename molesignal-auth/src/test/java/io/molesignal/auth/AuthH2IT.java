@@ -15,6 +15,29 @@ class AuthH2IT extends AuthContract {
     }
 
     @Test
+    void rootBootstrapGeneratesAPasswordOnceWhenNoneIsGiven() {
+        TestDb fresh = TestDatabases.h2("fresh");
+        try {
+            fresh.database().migrate("core");
+            fresh.database().migrate("auth");
+            try (AuthFixture a = new AuthFixture(fresh.database(), clock, null, true)) {
+                SecretText pw = a.auth.bootstrapRoot("root@ms.test", null).orElseThrow();
+                secrets.add(pw.reveal());
+                assertThat(pw.reveal()).matches("[0-9A-Za-z]{24}");
+                assertThat(a.auth.bootstrapRoot("root@ms.test", null)).isEmpty();
+                LoginResult r = a.auth.logins().login("_meta", "root@ms.test", pw, null, null);
+                secrets.add(r.token().reveal());
+                assertThat(a.principal(r.token().reveal()).isPlatformRoot()).isTrue();
+                // without a sealer the keys are stored in clear (documented on MoleSignalAuth)
+                assertThat(fresh.queryLong("SELECT COUNT(*) FROM ms_auth_signing_key WHERE sealed = FALSE"))
+                        .isEqualTo(1);
+            }
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
     void keysAreResealedAfterARootKeyRotationAndRefusedWithoutASealer() {
         String before = AuthFixture.queryString(db, "SELECT key_value FROM ms_auth_signing_key WHERE active_org = 'acme'");
         TestSecretSealer rotated = sealer.rotate("k2");
