@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 /** The example host's command line. */
 @Command(name = "molesignal-example", mixinStandardHelpOptions = true,
-        subcommands = {ExampleMain.Demo.class, ExampleMain.Migrate.class, ExampleMain.Version.class},
+        subcommands = {ExampleMain.Serve.class, ExampleMain.Demo.class, ExampleMain.Migrate.class, ExampleMain.Version.class},
         description = "MoleSignal example host.")
 public final class ExampleMain implements Callable<Integer> {
 
@@ -55,7 +55,7 @@ public final class ExampleMain implements Callable<Integer> {
             HikariConfig cfg = new HikariConfig();
             if (url == null || url.isBlank()) {
                 Path dir = Path.of("molesignal-data").toAbsolutePath();
-                cfg.setJdbcUrl("jdbc:h2:file:" + dir.resolve("molesignal") + ";AUTO_SERVER=FALSE");
+                cfg.setJdbcUrl("jdbc:h2:file:" + dir.resolve("molesignal") + "");
             } else {
                 cfg.setJdbcUrl(url);
                 cfg.setUsername(user);
@@ -67,6 +67,47 @@ public final class ExampleMain implements Callable<Integer> {
         }
     }
 
+    @Command(name = "serve", description = "Run the example server (the main job).")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        DbOptions db = new DbOptions();
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default 127.0.0.1)")
+        String host;
+        @Option(names = "--port", defaultValue = "8080", description = "Port (default 8080; 0 = any free port)")
+        int port;
+        @Option(names = "--data-dir", defaultValue = "molesignal-data", description = "Directory of the embedded H2 database")
+        Path dataDir;
+        @Option(names = "--login-throttle", defaultValue = "on", description = "on | off (off only for tests)")
+        String loginThrottle;
+        @Option(names = "--alert-webhook", description = "URL that quota alerts are posted to as JSON")
+        java.net.URI alertWebhook;
+        @Option(names = "--rls", defaultValue = "false", description = "Also run tenant work under PostgreSQL row-level security")
+        boolean rls;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!loginThrottle.equals("on") && !loginThrottle.equals("off")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--login-throttle must be on or off");
+            }
+            io.molesignal.examples.server.ServerConfig cfg = io.molesignal.examples.server.ServerConfig
+                    .defaults(System.getenv()).withHost(host).withPort(port).withDataDir(dataDir)
+                    .withDatabase(db.url == null || db.url.isBlank() ? null : db.url, db.user, db.password)
+                    .withLoginThrottle(loginThrottle.equals("on")).withAlertWebhook(alertWebhook)
+                    .withRowLevelSecurity(rls);
+            io.molesignal.examples.server.ExampleServer server = io.molesignal.examples.server.ExampleServer.start(cfg);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close(); // graceful: finish requests, flush audit and last-used writes
+                } catch (Exception e) {
+                    System.err.println("shutdown: " + e);
+                }
+            }, "molesignal-shutdown"));
+            System.out.println("MoleSignal example server listening on " + server.baseUri());
+            server.join();
+            return 0;
+        }
+    }
+
     @Command(name = "migrate", description = "Run the database migrations and exit.")
     static final class Migrate implements Callable<Integer> {
         @CommandLine.Mixin
@@ -75,7 +116,11 @@ public final class ExampleMain implements Callable<Integer> {
         @Override
         public Integer call() {
             try (HikariDataSource ds = db.open()) {
-                Database.of(ds).migrate("core");
+                Database database = Database.of(ds);
+                for (String module : new String[] {"core", "auth", "crypto"}) {
+                    database.migrate(module);
+                }
+                database.migrate("example", "classpath:db/molesignal/example/common", "classpath:db/molesignal/example/{vendor}");
                 System.out.println("migrations applied");
             }
             return 0;

@@ -136,19 +136,20 @@ public final class Database {
     }
 
     /**
-     * Runs versioned migrations from {@code location} with the history table {@code molesignal_<module>_schema_history}
-     * (for a host's own tables, such as the example server's).
+     * Runs versioned migrations from {@code locations} with the history table
+     * {@code molesignal_<module>_schema_history} (for a host's own tables, such as the example server's). A location
+     * may contain Flyway's {@code {vendor}} placeholder ({@code h2}, {@code postgresql}) for dialect-specific scripts.
      *
      * @throws MoleSignalException {@link ErrorCode#UNAVAILABLE} when a migration fails
      */
-    public void migrate(String module, String location) {
+    public void migrate(String module, String... locations) {
         if (!MODULE.matcher(module).matches()) {
             throw new IllegalArgumentException("module must match " + MODULE);
         }
         try {
             Flyway.configure(Database.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations(location)
+                    .locations(locations)
                     .table("molesignal_" + module + "_schema_history")
                     .baselineOnMigrate(true)
                     .baselineVersion("0")

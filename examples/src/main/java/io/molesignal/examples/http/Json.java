@@ -1,0 +1,71 @@
+package io.molesignal.examples.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.molesignal.core.ErrorCode;
+import io.molesignal.core.MoleSignalException;
+
+/**
+ * JSON for the example server: duplicate keys are refused, nesting is capped at {@value #MAX_DEPTH} levels and
+ * strings at 16 MiB, so hostile bodies fail fast with {@link ErrorCode#INVALID_INPUT}.
+ */
+public final class Json {
+    /** The deepest nesting accepted in a request body. */
+    public static final int MAX_DEPTH = 64;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(16 * 1024 * 1024).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Json() {
+    }
+
+    /** Parses a request body; malformed JSON is {@link ErrorCode#INVALID_INPUT} with no echo of the body. */
+    public static JsonNode parse(byte[] body) {
+        try {
+            JsonNode n = MAPPER.readTree(body);
+            if (n == null || n.isMissingNode()) {
+                throw new MoleSignalException(ErrorCode.INVALID_INPUT, "the request body is empty");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new MoleSignalException(ErrorCode.INVALID_INPUT, "the request body is not valid JSON");
+        }
+    }
+
+    /** Parses a request body that must be a JSON object. */
+    public static ObjectNode object(byte[] body) {
+        JsonNode n = parse(body);
+        if (!(n instanceof ObjectNode o)) {
+            throw new MoleSignalException(ErrorCode.INVALID_INPUT, "the request body must be a JSON object");
+        }
+        return o;
+    }
+
+    /** Reads at most {@code maxBytes} of a stream; more is {@link ErrorCode#BODY_TOO_LARGE}. */
+    public static byte[] readLimited(InputStream in, long maxBytes) throws IOException {
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        if (data.length > maxBytes) {
+            throw new MoleSignalException(ErrorCode.BODY_TOO_LARGE, "the request body is over " + maxBytes + " bytes");
+        }
+        return data;
+    }
+
+    /** A new empty object node. */
+    public static ObjectNode obj() {
+        return MAPPER.createObjectNode();
+    }
+}

@@ -1,0 +1,8 @@
+package io.molesignal.examples.server;
+
+class ExampleServerH2IT extends ExampleServerContract {
+    @Override
+    ServerConfig config(ServerConfig base) {
+        return base;
+    }
+}
