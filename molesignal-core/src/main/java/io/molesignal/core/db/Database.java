@@ -138,7 +138,8 @@ public final class Database {
     /**
      * Runs versioned migrations from {@code locations} with the history table
      * {@code molesignal_<module>_schema_history} (for a host's own tables, such as the example server's). A location
-     * may contain Flyway's {@code {vendor}} placeholder ({@code h2}, {@code postgresql}) for dialect-specific scripts.
+     * may contain the placeholder {@code {vendor}}, replaced by the dialect ({@code h2}, {@code postgresql}), for
+     * dialect-specific scripts.
      *
      * @throws MoleSignalException {@link ErrorCode#UNAVAILABLE} when a migration fails
      */
@@ -149,7 +150,9 @@ public final class Database {
         try {
             Flyway.configure(Database.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations(locations)
+                    .locations(java.util.Arrays.stream(locations)
+                            .map(l -> l.replace("{vendor}", dialect.name().toLowerCase(java.util.Locale.ROOT)))
+                            .toArray(String[]::new))
                     .table("molesignal_" + module + "_schema_history")
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
