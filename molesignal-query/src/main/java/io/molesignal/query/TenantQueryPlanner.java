@@ -13,6 +13,9 @@ import io.molesignal.core.Scope;
 import io.molesignal.query.internal.GuardRewriter;
 import io.molesignal.query.internal.Plan;
 import io.molesignal.query.internal.Planning;
+import io.molesignal.query.internal.ShapeNormalizer;
+import io.molesignal.core.MoleSignalException;
+import java.util.ArrayList;
 
 /**
  * Plans tenant SQL with planner-level org isolation (DESIGN.md "Tenant isolation"): SQL text + principal
@@ -25,8 +28,11 @@ import io.molesignal.query.internal.Planning;
  * {@code io.molesignal.query.internal.GuardRewriter}) → the fail-closed plan checker → dialect SQL with the org as a
  * bind parameter.
  *
- * <p><b>Plan cache.</b> A bounded Caffeine cache keyed by the catalog version and the statement text, never by the
- * org: a plan holds no per-org fact, so one plan serves every org. {@link #cacheStats()} tells what was run; it must
+ * <p><b>Plan cache.</b> A bounded Caffeine cache keyed by the catalog version and the statement's shape — string and
+ * numeric literals compared with {@code = <> < <= > >= LIKE} become parameters
+ * ({@code io.molesignal.query.internal.ShapeNormalizer}) — never by the org: a plan holds no per-org fact, so one
+ * plan serves every org and every such literal. A shape whose lifted parameters would change types falls back to a
+ * plan of the exact text. {@link #cacheStats()} tells what was run; it must
  * not be exposed on unauthenticated metrics.
  *
  * <p>Thread-safe. Close it to drop the cache.
@@ -35,7 +41,7 @@ public final class TenantQueryPlanner implements AutoCloseable {
     private final TenantCatalog catalog;
     private final TargetDialect dialect;
     private final Planning planning;
-    private final Cache<String, Plan> cache;
+    private final Cache<String, Object> cache;
 
     private TenantQueryPlanner(Builder b) {
         this.catalog = b.catalog;
@@ -72,13 +78,42 @@ public final class TenantQueryPlanner implements AutoCloseable {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(params, "params");
         principal.require(Role.VIEWER, Scope.QUERY);
-        Plan plan = cache.getIfPresent(key(sql));
-        if (plan == null) {
+        ShapeNormalizer.Shape shape = ShapeNormalizer.normalize(sql);
+        if (shape.lifted() && shape.userParams() == params.size()) {
+            String shapeKey = key("shape\u0000" + shape.text());
+            Object entry = cache.getIfPresent(shapeKey);
+            if (entry == null) {
+                try {
+                    Plan p = planning.plan(shape.text());
+                    entry = ShapeNormalizer.typesFit(shape, p.userParamTypes()) ? p : FALLBACK;
+                } catch (MoleSignalException e) {
+                    entry = FALLBACK; // the exact text reports the error at the user's own positions
+                }
+                cache.put(shapeKey, entry);
+            }
+            if (entry instanceof Plan p) {
+                List<Object> merged = new ArrayList<>(shape.sources().size());
+                for (int i = 0; i < shape.sources().size(); i++) {
+                    Object src = shape.sources().get(i);
+                    merged.add(src instanceof ShapeNormalizer.Literal lit
+                            ? ShapeNormalizer.bindValue(lit, p.userParamTypes().get(i)) : params.get((Integer) src));
+                }
+                return new PlannedQuery(p, principal, merged);
+            }
+        }
+        Object entry = cache.getIfPresent(key(sql));
+        Plan plan;
+        if (entry instanceof Plan p) {
+            plan = p;
+        } else {
             plan = planning.plan(sql);
             cache.put(key(sql), plan);
         }
         return new PlannedQuery(plan, principal, params);
     }
+
+    /** Cache marker: this shape does not plan with lifted literals; plan the exact text. */
+    private static final Object FALLBACK = new Object();
 
     /** {@link #plan(Principal, String, List)} without parameters. */
     public PlannedQuery plan(Principal principal, String sql) {
