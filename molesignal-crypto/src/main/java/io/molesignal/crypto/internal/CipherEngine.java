@@ -38,7 +38,7 @@ public final class CipherEngine {
         KeyState st = lookup(org, keyName);
         checkField(field);
         byte[] pt = utf8(plaintext);
-        byte[] ad = Ciphertexts.associatedData(org, keyName, field);
+        byte[] ad = st.associatedData(field);
         VersionState v = ring.versionForEncryption(st);
         try {
             return Ciphertexts.encrypt(st.kind, v, pt, ad, random);
@@ -62,7 +62,7 @@ public final class CipherEngine {
         }
         byte[] pt;
         try {
-            pt = Ciphertexts.decrypt(st.kind, v, payload, Ciphertexts.associatedData(org, keyName, field));
+            pt = Ciphertexts.decrypt(st.kind, v, payload, st.associatedData(field));
         } catch (GeneralSecurityException e) {
             throw new CipherException(CipherFailure.AUTHENTICATION_FAILED, "authentication failed: the value was"
                     + " altered, or it belongs to another org, key or field than " + keyName + "/" + field);
@@ -83,7 +83,7 @@ public final class CipherEngine {
         }
         checkField(field);
         byte[] pt = utf8(plaintext);
-        byte[] ad = Ciphertexts.associatedData(org, keyName, field);
+        byte[] ad = st.associatedData(field);
         List<String> out = new ArrayList<>(st.versions.size());
         try {
             for (VersionState v : st.versions) {

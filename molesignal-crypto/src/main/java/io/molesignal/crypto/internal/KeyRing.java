@@ -303,8 +303,11 @@ public final class KeyRing {
         }
         for (int attempt = 0; attempt < 4; attempt++) {
             VersionState v = st.primary();
-            AtomicLong lease = leases.computeIfAbsent(new LeaseKey(st.org, st.name, v.version),
-                    k -> new AtomicLong());
+            AtomicLong lease = st.primaryLease;
+            if (lease == null) {
+                lease = leases.computeIfAbsent(new LeaseKey(st.org, st.name, v.version), k -> new AtomicLong());
+                st.primaryLease = lease;
+            }
             if (take(lease)) {
                 return v;
             }

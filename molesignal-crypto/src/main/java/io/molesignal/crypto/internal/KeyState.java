@@ -37,6 +37,11 @@ public final class KeyState {
     final long loadedAtNanos;
     /** Key ids a decrypt named that the database did not have when checked (bounded, see KeyRing#versionFor). */
     final Set<Integer> checkedAbsent = ConcurrentHashMap.newKeySet();
+    /** This instance's budget lease on the primary version (shared with later states through KeyRing). */
+    volatile java.util.concurrent.atomic.@Nullable AtomicLong primaryLease;
+    /** Associated data per field (bounded; the fields of one key are few: columns and event paths). */
+    private final ConcurrentHashMap<String, byte[]> adByField = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_FIELDS = 1024;
 
     private KeyState(OrgId org, String name, CipherKeyKind kind, int primaryVersion, List<VersionState> versions,
                      long loadedAtNanos) {
@@ -101,6 +106,18 @@ public final class KeyState {
                     gcmKey, prefix));
         }
         return new KeyState(row.org(), row.name(), kind, row.primaryVersion(), vs, nowNanos);
+    }
+
+    /** {@code Ciphertexts.associatedData(org, name, field)}, cached; callers must not modify the array. */
+    byte[] associatedData(String field) {
+        byte[] ad = adByField.get(field);
+        if (ad == null) {
+            ad = Ciphertexts.associatedData(org, name, field);
+            if (adByField.size() < MAX_CACHED_FIELDS) {
+                adByField.put(field, ad);
+            }
+        }
+        return ad;
     }
 
     /** The primary version. */
