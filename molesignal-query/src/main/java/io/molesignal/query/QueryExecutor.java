@@ -118,7 +118,8 @@ public final class QueryExecutor {
         return session.run(principal.org(), tx -> {
             Connection c = tx.connection();
             try {
-                if (database.dialect() == Dialect.POSTGRESQL) {
+                // JDBC's timeout has whole seconds; a sub-second timeout on PostgreSQL costs one more round trip.
+                if (database.dialect() == Dialect.POSTGRESQL && timeout.toMillis() % 1000 != 0) {
                     try (Statement st = c.createStatement()) {
                         st.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
                     }

@@ -76,6 +76,29 @@ abstract class ExecutorContract {
     }
 
     @Test
+    void catalogFromJdbcMetadataListsOnlyRegisteredTables() {
+        TenantCatalog c = TenantCatalog.fromJdbc(db().dataSource(),
+                List.of(new io.molesignal.core.db.TenantTable("logs", "org_id")), java.util.Set.of("severity_levels"));
+        List<TenantCatalog.Table> tables = c.queryableBy(Fixture.principal(Fixture.ACME));
+        assertThat(tables).extracting(TenantCatalog.Table::name).containsExactly("logs", "severity_levels");
+        assertThat(tables.get(0).column("size_bytes")).map(TenantCatalog.Column::type).hasValue(ColumnType.INTEGER);
+        assertThat(tables.get(0).column("ts")).map(TenantCatalog.Column::type).hasValue(ColumnType.TIMESTAMP);
+        assertThat(tables.get(0).orgColumn()).hasValue("org_id");
+        assertThat(c.table("secret_admin")).isEmpty();
+        TenantQueryPlanner p = TenantQueryPlanner.builder().catalog(c).dialect(dialect()).build();
+        QueryExecutor ex = QueryExecutor.builder().database(db().database()).planner(p).build();
+        assertThat(rows(ex, Fixture.ACME, "SELECT count(*) FROM logs")).containsExactly(List.of(9L));
+        assertThatThrownBy(() -> rows(ex, Fixture.ACME, "SELECT * FROM spans"))
+                .isInstanceOfSatisfying(MoleSignalException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SQL_VALIDATE));
+        assertThatThrownBy(() -> c.queryableBy(new io.molesignal.core.Principal(Fixture.ACME, "t",
+                io.molesignal.core.Role.VIEWER, io.molesignal.core.CredentialKind.API_TOKEN, "tok",
+                java.util.Set.of(io.molesignal.core.Scope.INGEST))))
+                .isInstanceOfSatisfying(MoleSignalException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+    }
+
+    @Test
     void rowLimitSetsTruncated() {
         QueryExecutor ex = QueryExecutor.builder().database(db().database()).planner(planner()).maxRows(3).build();
         QueryResult r = ex.execute(Fixture.principal(Fixture.ACME), "SELECT ts FROM logs ORDER BY ts", List.of());
