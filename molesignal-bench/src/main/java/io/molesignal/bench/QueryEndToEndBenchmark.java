@@ -67,6 +67,7 @@ public class QueryEndToEndBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
+        quietCalcite();
         String url = System.getenv().getOrDefault("MS_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         try (Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
              Statement st = c.createStatement()) {
@@ -178,5 +179,11 @@ public class QueryEndToEndBenchmark {
             }
             return n;
         }
+    }
+
+    /** Calcite logs every plan at DEBUG (logback's default level without a config): that is not planning cost. */
+    static void quietCalcite() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.calcite"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
     }
 }

@@ -31,8 +31,9 @@ import io.molesignal.query.TenantQueryPlanner;
  * call misses), a cache hit, and the first plan in a fresh JVM (single shot, with and without {@code warmUp()}).
  * Goal: a cache hit ≥ 100× cheaper than a warm uncached plan and under 20 µs.
  *
- * <p>Run: {@code java -jar molesignal-bench/target/benchmarks.jar QueryPlannerBenchmark -f 1 -wi 2 -i 3 -w 2s -r 3s}
- * (the single-shot benchmarks fork their own JVMs).
+ * <p>Run: {@code java -jar molesignal-bench/target/benchmarks.jar 'QueryPlannerBenchmark\.(cacheHit|warm)' -f 1 -wi 2
+ * -i 3 -w 2s -r 3s}, and the first plan after start-up (no warm-up iteration, a fresh JVM per sample):
+ * {@code java -jar molesignal-bench/target/benchmarks.jar 'QueryPlannerBenchmark.FirstPlan' -wi 0 -i 1 -f 3}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -83,6 +84,7 @@ public class QueryPlannerBenchmark {
     public void setUp() {
         planner = TenantQueryPlanner.builder().catalog(catalog()).dialect(TargetDialect.POSTGRESQL)
                 .maxCachedPlans(64).build();
+        quietCalcite();
         sql = sql(shape);
         planner.plan(PRINCIPAL, sql);
     }
@@ -108,6 +110,7 @@ public class QueryPlannerBenchmark {
 
             @Setup
             public void setUp() {
+                quietCalcite();
                 planner = TenantQueryPlanner.builder().catalog(catalog()).dialect(TargetDialect.POSTGRESQL).build();
             }
         }
@@ -121,6 +124,7 @@ public class QueryPlannerBenchmark {
 
             @Setup
             public void setUp() {
+                quietCalcite();
                 planner = TenantQueryPlanner.builder().catalog(catalog()).dialect(TargetDialect.POSTGRESQL).build();
                 planner.warmUp();
             }
@@ -145,5 +149,11 @@ public class QueryPlannerBenchmark {
         public Object firstPlanAfterWarmUp(WarmedUp w) {
             return w.planner.plan(PRINCIPAL, sql(w.shape) + " -- first").sql();
         }
+    }
+
+    /** Calcite logs every plan at DEBUG (logback's default level without a config): that is not planning cost. */
+    static void quietCalcite() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.calcite"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
     }
 }
