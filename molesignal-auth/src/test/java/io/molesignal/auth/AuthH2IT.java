@@ -15,6 +15,28 @@ class AuthH2IT extends AuthContract {
     }
 
     @Test
+    void unknownKidFloodFromManyThreadsReloadsOnceSingleFlight() throws Exception {
+        app.ticker.advance(java.time.Duration.ofSeconds(2));
+        long before = app.auth.signingKeyReloads();
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<AuthResult>> fs = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            String t = forgeAcme(header("HS256", "floodkid" + (100000000000000L + i), ""), claims(null), "HmacSHA256");
+            fs.add(ex.submit(() -> {
+                go.await();
+                return app.auth.authenticator().authenticate("Bearer " + t);
+            }));
+        }
+        go.countDown();
+        for (var f : fs) {
+            assertThat(f.get(1, java.util.concurrent.TimeUnit.MINUTES)).isInstanceOf(AuthResult.Rejected.class);
+        }
+        ex.shutdown();
+        assertThat(app.auth.signingKeyReloads() - before).isEqualTo(1);
+    }
+
+    @Test
     void rootBootstrapGeneratesAPasswordOnceWhenNoneIsGiven() {
         TestDb fresh = TestDatabases.h2("fresh");
         try {
