@@ -29,7 +29,8 @@ import io.molesignal.core.org.Org;
  * counted per (org, normalised e-mail) and per source address, known or not; over the limit the caller gets
  * {@link LoginThrottledException} with a growing back-off (never a permanent lock-out). Failures and throttling are
  * audited through the coalescing API (in the user's org, or in {@code _meta} for an unknown e-mail), success in the
- * user's org in the same transaction as the session row. The password is never logged or audited.
+ * user's org in the same transaction as the session row. A stored hash made with other Argon2 parameters is
+ * re-hashed with the current ones at a successful login. The password is never logged or audited.
  *
  * <p>Thread-safe.
  */
@@ -108,7 +109,12 @@ public final class LoginService {
         User u = user.get().user();
         JwtCodec.Minted m = a.jwtCodec.mint(u.org(), u.id(), a.jwtLifetime, a.random);
         AuditContext ctx = new AuditContext(new Actor(ActorType.USER, u.id(), u.email()), requestId, source);
+        // Hashes made with older (weaker) parameters are upgraded while the plain password is at hand.
+        String rehash = a.hasher.needsRehash(user.get().passwordHash()) ? a.hashNewPassword(password) : null;
         a.database.inTransaction(tx -> {
+            if (rehash != null) {
+                a.userStore.setPasswordHash(tx, u.id(), rehash);
+            }
             a.sessionStore.insert(tx, new Session(m.jti(), u.org(), u.id(), m.kid(), m.issuedAt(), m.expiresAt(),
                     null));
             a.auditLog.append(tx, AuditRecord.builder(u.org(), "auth.login", ctx).target(u.id())

@@ -37,6 +37,31 @@ class AuthH2IT extends AuthContract {
     }
 
     @Test
+    void weakerHashesAreUpgradedAtLogin() {
+        String before = AuthFixture.queryString(db, "SELECT password_hash FROM ms_auth_user WHERE email = 'owner@acme.test'");
+        assertThat(before).startsWith("$argon2id$v=19$m=64,t=1,p=1$");
+        app.close();
+        // an instance at the production parameters (the default)
+        io.molesignal.core.CursorCodec cursors = io.molesignal.core.CursorCodec.load(db.database(), null,
+                new java.security.SecureRandom(), clock);
+        try (io.molesignal.core.audit.AuditLog log = io.molesignal.core.audit.AuditLog.builder(db.database())
+                .clock(clock).build();
+             MoleSignalAuth prod = MoleSignalAuth.builder(db.database(), log,
+                     io.molesignal.core.org.OrgDirectory.builder(db.database(), log, cursors).clock(clock).build(),
+                     cursors).clock(clock).sealer(sealer).build()) {
+            LoginResult r = prod.logins().login("acme", "owner@acme.test", SecretText.of(OWNER_PW), null, null);
+            secrets.add(r.token().reveal());
+        }
+        String after = AuthFixture.queryString(db, "SELECT password_hash FROM ms_auth_user WHERE email = 'owner@acme.test'");
+        assertThat(after).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        app = newApp(true);
+        login("acme", "owner@acme.test", OWNER_PW); // still the same password
+        // an instance with weaker parameters never downgrades a stronger hash
+        assertThat(AuthFixture.queryString(db, "SELECT password_hash FROM ms_auth_user WHERE email = 'owner@acme.test'"))
+                .isEqualTo(after);
+    }
+
+    @Test
     void rootBootstrapGeneratesAPasswordOnceWhenNoneIsGiven() {
         TestDb fresh = TestDatabases.h2("fresh");
         try {

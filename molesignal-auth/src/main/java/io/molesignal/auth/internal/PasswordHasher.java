@@ -62,6 +62,20 @@ public final class PasswordHasher {
         return false;
     }
 
+    /**
+     * Whether a stored hash is weaker than the current parameters (less memory or fewer iterations, or not Argon2id):
+     * rehash it at the next login. A stronger stored hash is never downgraded.
+     */
+    public boolean needsRehash(String storedHash) {
+        try {
+            Argon2Function stored = Argon2Function.getInstanceFromHash(storedHash);
+            return stored.getVariant() != Argon2.ID || stored.getMemory() < function.getMemory()
+                    || stored.getIterations() < function.getIterations();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     public long dummyVerifications() {
         return dummyVerifications.get();
     }
