@@ -65,7 +65,9 @@ import io.molesignal.crypto.internal.KeyRing;
  * {@code AUTHENTICATION_FAILED} (code {@code DECRYPT_FAILED}); {@code INVALID_INPUT} for a value over
  * {@link Builder#maxPlaintextBytes(long)} (default 1 MiB, UTF-8 bytes), a field over 256 characters, or malformed
  * Unicode. A failed decrypt never returns or reveals plaintext. {@code null} passes through: encrypting or
- * decrypting null gives null, so SQL NULLs stay NULL (a null is therefore not hidden).
+ * decrypting null gives null, so SQL NULLs stay NULL (a null is therefore not hidden); without a root key even null
+ * is refused with {@code CIPHER_DISABLED}. Text longer than any allowed value could encrypt to is
+ * {@code NOT_A_CIPHERTEXT}, so {@code try_decrypt} can treat every {@code DECRYPT_FAILED} alike.
  *
  * <h2>Encryption budget of aes256_gcm</h2>
  * Random 96-bit nonces collide with probability at most q²/2^97 after q encryptions under one key; each version

@@ -191,6 +191,11 @@ public abstract class FieldCipherContract {
                     .isEqualTo(CipherFailure.INVALID_INPUT);
             assertThat(failure(() -> cipher.encrypt(ACME, key, "x".repeat(257), "v")))
                     .isEqualTo(CipherFailure.INVALID_INPUT);
+            // Text longer than any allowed value encrypts to is not a ciphertext (a decrypt failure, not bad input).
+            String huge = (key.equals("gcm") ? "ms1r." : "ms1d.") + "A".repeat(1_500_000);
+            Throwable t = catchThrowable(() -> cipher.decrypt(ACME, key, "f", huge));
+            assertThat(((CipherException) t).failure()).isEqualTo(CipherFailure.NOT_A_CIPHERTEXT);
+            assertThat(((CipherException) t).code()).isEqualTo(ErrorCode.DECRYPT_FAILED);
         }
     }
 

@@ -103,12 +103,13 @@ public final class Ciphertexts {
      * Parses ciphertext text to Tink's payload bytes.
      *
      * @throws CipherException {@link CipherFailure#NOT_A_CIPHERTEXT} for anything but canonical text of this
-     *         format and kind, {@link CipherFailure#INVALID_INPUT} when longer than {@code maxTextChars}
+     *         format and kind, including text longer than {@code maxTextChars} (longer than any value the size
+     *         limit allows could encrypt to)
      */
     static byte[] parse(String text, CipherKeyKind kind, long maxTextChars) {
         int n = text.length();
         if (n > maxTextChars) {
-            throw new CipherException(CipherFailure.INVALID_INPUT, "ciphertext is over the size limit");
+            throw notCiphertext("not a MoleSignal ciphertext (longer than the size limit allows)");
         }
         if (n < HEADER_CHARS + 2 || text.charAt(0) != 'm' || text.charAt(1) != 's') {
             throw notCiphertext("not a MoleSignal ciphertext");

@@ -108,7 +108,7 @@ class CiphertextsTest {
                 .isInstanceOf(CipherException.class);
         assertThatThrownBy(() -> Ciphertexts.parse(r, CipherKeyKind.AES256_GCM, 100))
                 .isInstanceOf(CipherException.class)
-                .satisfies(e -> assertThat(((CipherException) e).failure()).isEqualTo(CipherFailure.INVALID_INPUT));
+                .satisfies(e -> assertThat(((CipherException) e).failure()).isEqualTo(CipherFailure.NOT_A_CIPHERTEXT));
     }
 
     @Test
