@@ -107,6 +107,15 @@ final class LeakSuite {
         add(c, "SELECT count(*) FROM severity_levels WHERE EXISTS (SELECT 1 FROM logs WHERE CAST(trace_id AS INTEGER) = 0)");
         add(c, "SELECT count(*) FROM logs WHERE (SELECT count(*) FROM spans) > 0");
         add(c, "SELECT count(*) FROM logs x WHERE x.size_bytes = (SELECT min(y.size_bytes) FROM logs y WHERE y.service = x.service)");
+        // recursive CTEs (a globex span's parent_id points into acme's spans)
+        add(c, "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT sum(n) FROM t");
+        add(c, "WITH RECURSIVE tree(span_id, depth) AS (SELECT span_id, 0 FROM spans WHERE parent_id IS NULL "
+                + "UNION ALL SELECT s.span_id, t.depth + 1 FROM spans s JOIN tree t ON s.parent_id = t.span_id "
+                + "WHERE t.depth < 5) SELECT span_id, depth FROM tree");
+        add(c, "WITH RECURSIVE tree(span_id, d) AS (SELECT span_id, duration_ms FROM spans WHERE parent_id IS NULL "
+                + "UNION ALL SELECT s.span_id, 1/(s.duration_ms - 7) FROM spans s JOIN tree t ON s.parent_id = t.span_id "
+                + "WHERE CAST(s.trace_id AS INTEGER) > 0) SELECT count(*) FROM tree WHERE 1/(d - 7) >= 0");
+        add(c, "WITH RECURSIVE logs(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM logs WHERE n < 3) SELECT count(*) FROM logs");
         // CTEs, set operations, LATERAL, VALUES
         add(c, "WITH s AS (SELECT trace_id FROM spans) SELECT count(*) FROM logs WHERE trace_id IN (SELECT trace_id FROM s)");
         add(c, "WITH spans AS (SELECT * FROM logs) SELECT count(*) FROM spans");

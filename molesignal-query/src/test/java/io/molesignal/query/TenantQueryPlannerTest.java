@@ -118,8 +118,6 @@ class TenantQueryPlannerTest {
         assertCode("SELECT * FROM logs /*+ index(logs) */", ErrorCode.SQL_UNSUPPORTED, 0);
         assertCode("SELECT * FROM TABLE(ramp(3))", ErrorCode.SQL_UNSUPPORTED, 0);
         assertCode("SELECT current_user FROM logs", ErrorCode.SQL_UNSUPPORTED, 0);
-        assertCode("WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t",
-                ErrorCode.SQL_UNSUPPORTED, 0);
         // unknown and unregistered names read the same
         String unknown = message("SELECT * FROM no_such_table");
         String unregistered = message("SELECT * FROM secret_admin");

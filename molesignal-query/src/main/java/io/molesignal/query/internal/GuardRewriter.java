@@ -143,13 +143,33 @@ public final class GuardRewriter {
         if (node instanceof Union || node instanceof Intersect || node instanceof Minus) {
             return setOp((SetOp) node);
         }
+        if (node instanceof org.apache.calcite.rel.core.RepeatUnion ru) {
+            // A recursive WITH: both parts are guarded; databases evaluate a recursive CTE as a whole before any
+            // outer predicate (it is never inlined), so its output carries only the caller's rows.
+            RelNode seedIn = unspool(ru.getSeedRel());
+            RelNode stepIn = unspool(ru.getIterativeRel());
+            Out seed = rewrite(seedIn);
+            Out step = rewrite(stepIn);
+            RelNode s0 = seed.guarded() ? dropGuard(seed, seedIn.getRowType()) : seed.rel();
+            RelNode s1 = step.guarded() ? dropGuard(step, stepIn.getRowType()) : step.rel();
+            int n = ru.getRowType().getFieldCount();
+            boolean[] safe = new boolean[n];
+            for (int k = 0; k < n; k++) {
+                safe[k] = seed.safe()[k] && step.safe()[k];
+            }
+            return new Out(org.apache.calcite.rel.logical.LogicalRepeatUnion.create(s0, s1, ru.all,
+                    ru.iterationLimit, ru.getTransientTable()), -1, safe);
+        }
+        org.slf4j.LoggerFactory.getLogger(GuardRewriter.class).debug("no guard for operator {}",
+                node.getRelTypeName());
         throw new MoleSignalException(ErrorCode.SQL_UNSUPPORTED, "this query construct is not supported");
     }
 
     private Out scan(TableScan ts) {
         List<String> qn = ts.getTable().getQualifiedName();
         String table = qn.get(qn.size() - 1);
-        String orgColumn = tenantOrgColumns.get(table);
+        boolean transientTable = ts.getTable().unwrap(org.apache.calcite.schema.TransientTable.class) != null;
+        String orgColumn = transientTable ? null : tenantOrgColumns.get(table);
         int n = ts.getRowType().getFieldCount();
         if (orgColumn == null || mutation == Mutation.SCAN) {
             return new Out(ts, -1, allTrue(n));
@@ -407,6 +427,11 @@ public final class GuardRewriter {
             inputs.add(LogicalProject.create(o.rel(), List.of(), exprs, names, Set.of()));
         }
         return new Out(copySetOp(s, inputs), n, safe);
+    }
+
+    /** The input of a table spool (a recursive WITH's working table is written by the SQL WITH itself). */
+    private static RelNode unspool(RelNode r) {
+        return r instanceof org.apache.calcite.rel.core.TableSpool sp ? sp.getInput() : r;
     }
 
     private RelNode dropGuard(Out o, RelDataType original) {

@@ -44,7 +44,7 @@ import io.molesignal.core.MoleSignalException;
  * every {@link RexSubQuery} — and refuses it unless
  * <ul>
  *   <li>every operator is one of the known kinds (scan, project, filter, join, correlate, aggregate, sort, values,
- *       union, intersect, minus);</li>
+ *       union, intersect, minus, repeat-union of a recursive WITH);</li>
  *   <li>every scan of a tenant table sits in the exact tenant-scan pattern of {@link GuardRewriter} bound to the
  *       reserved org parameter;</li>
  *   <li>every operator over tenant rows carries a correctly derived guard column, and every predicate conjunct over
@@ -85,7 +85,16 @@ public final class PlanChecker {
     }
 
     private Info visit(RelNode n) {
+        if (n instanceof org.apache.calcite.rel.core.RepeatUnion ru) {
+            // recursive WITH: both parts must pass; its output is a fence no database inlines into
+            visit(ru.getSeedRel());
+            visit(ru.getIterativeRel());
+            return new Info(false, new int[0], allTrue(ru.getRowType().getFieldCount()));
+        }
         if (n instanceof TableScan ts) {
+            if (ts.getTable().unwrap(org.apache.calcite.schema.TransientTable.class) != null) {
+                return new Info(false, new int[0], allTrue(ts.getRowType().getFieldCount()));
+            }
             if (tenantOrgColumns.containsKey(tableName(ts))) {
                 throw violation("unguarded scan of a tenant table");
             }

@@ -58,6 +58,7 @@ import io.molesignal.query.TenantCatalog;
  * check → dialect SQL. Immutable and thread-safe (each call builds its own validator and cluster).
  */
 public final class Planning {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Planning.class);
     private static final Set<String> NON_QUERY_KEYWORDS = Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT",
             "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "EXPLAIN", "SET", "RESET", "CALL", "COPY",
             "DESCRIBE", "SHOW", "USE", "BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "LOCK", "VACUUM",
@@ -175,6 +176,7 @@ public final class Planning {
         } catch (MoleSignalException e) {
             throw e;
         } catch (RuntimeException | AssertionError e) {
+            LOG.debug("SqlToRel refused a plan", e);
             throw new MoleSignalException(ErrorCode.SQL_UNSUPPORTED, "this query construct is not supported", null);
         }
         RelNode rel = relRoot.project();
@@ -186,13 +188,14 @@ public final class Planning {
             throw e;
         } catch (RuntimeException | AssertionError e) {
             // fail closed: a plan shape the guard cannot handle is not run
+            LOG.debug("guard rewrite refused a plan", e);
             throw new MoleSignalException(ErrorCode.SQL_UNSUPPORTED, "this query construct is not supported", null);
         }
         new PlanChecker(tenantOrgColumns, orgParam).check(guarded);
 
         SqlString out;
         try {
-            RelToSqlConverter r2s = new RelToSqlConverter(dialect);
+            RelToSqlConverter r2s = new MsRelToSql(dialect);
             SqlNode outNode = r2s.visitRoot(guarded).asStatement();
             out = outNode.toSqlString(c -> c.withDialect(dialect).withQuoteAllIdentifiers(true)
                     .withAlwaysUseParentheses(false).withIndentation(0).withLineFolding(null));

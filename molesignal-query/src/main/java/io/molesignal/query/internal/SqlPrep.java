@@ -113,10 +113,6 @@ public final class SqlPrep {
         if (n instanceof SqlSelect s && s.getHints() != null && s.getHints().size() > 0) {
             throw unsupported("query hints are not allowed", s.getHints().getParserPosition());
         }
-        if (n instanceof org.apache.calcite.sql.SqlWithItem wi && wi.recursive != null
-                && wi.recursive.booleanValue()) {
-            throw unsupported("recursive WITH queries are not supported", wi.getParserPosition());
-        }
         if (n instanceof SqlIdentifier id) {
             if (id.names.size() == 1 && DENIED_FUNCTIONS.contains(id.names.get(0).toUpperCase(Locale.ROOT))) {
                 throw unsupported("function " + id.names.get(0).toLowerCase(Locale.ROOT) + " is not supported",
