@@ -11,7 +11,7 @@ import io.molesignal.core.Role;
 import io.molesignal.core.quota.RateDecision;
 import io.molesignal.core.Scope;
 import io.molesignal.core.ingest.EventError;
-import io.molesignal.core.ingest.EventTable;
+import io.molesignal.core.ingest.IngestTable;
 import io.molesignal.core.ingest.IngestPipeline;
 import io.molesignal.core.ingest.IngestResult;
 import io.molesignal.examples.http.Call;
@@ -34,12 +34,12 @@ final class IngestRoutes {
                 route("/api/v1/metrics/{stream}/_json", ExampleTables.METRICS));
     }
 
-    private Route route(String template, EventTable table) {
+    private Route route(String template, IngestTable table) {
         return new Route("POST", template, Route.Access.PRINCIPAL, Role.EDITOR, Scope.INGEST, false, null,
                 call -> ingest(call, table));
     }
 
-    private void ingest(Call call, EventTable table) throws Exception {
+    private void ingest(Call call, IngestTable table) throws Exception {
         String type = call.request().getContentType();
         IngestPipeline.Format format = type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-ndjson")
                 ? IngestPipeline.Format.NDJSON : IngestPipeline.Format.JSON_ARRAY;

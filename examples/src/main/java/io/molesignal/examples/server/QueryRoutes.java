@@ -89,11 +89,30 @@ final class QueryRoutes {
         for (List<Object> row : resultRows) {
             ArrayNode a = rows.addArray();
             for (Object v : row) {
-                a.add(Json.MAPPER.valueToTree(v));
+                addValue(a, v);
             }
         }
         body.put("truncated", truncated);
         call.json(200, body);
+    }
+
+    /** API.md: integers as JSON numbers, decimals as strings, timestamps as RFC 3339 strings. */
+    private static void addValue(ArrayNode a, Object v) {
+        if (v == null) {
+            a.addNull();
+        } else if (v instanceof java.time.Instant i) {
+            a.add(i.toString());
+        } else if (v instanceof java.time.OffsetDateTime t) {
+            a.add(t.toInstant().toString());
+        } else if (v instanceof java.sql.Timestamp t) {
+            a.add(t.toInstant().toString());
+        } else if (v instanceof java.time.temporal.TemporalAccessor t) {
+            a.add(t.toString());
+        } else if (v instanceof java.math.BigDecimal d) {
+            a.add(d.toPlainString());
+        } else {
+            a.add(Json.MAPPER.valueToTree(v));
+        }
     }
 
     private static Object scalar(JsonNode v) {

@@ -16,7 +16,7 @@ import io.molesignal.core.Role;
 import io.molesignal.core.Scope;
 import io.molesignal.core.db.Database;
 import io.molesignal.core.db.TenantSession;
-import io.molesignal.core.ingest.EventTable;
+import io.molesignal.core.ingest.IngestTable;
 import io.molesignal.core.vrl.DryRun;
 import io.molesignal.core.vrl.StreamFunction;
 import io.molesignal.core.vrl.StreamFunctions;
@@ -100,7 +100,7 @@ final class StreamRoutes {
         Map<String, long[]> streams = new TreeMap<>();
         tenant.run(call.principal().org(), tx -> {
             int i = 0;
-            for (EventTable t : ExampleTables.ALL) {
+            for (IngestTable t : ExampleTables.ALL) {
                 String sql = "SELECT " + db.quote(t.streamColumn()) + ", COUNT(*), COALESCE(SUM(" + db.quote(t.sizeColumn())
                         + "), 0) FROM " + db.quote(t.table()) + " WHERE " + db.quote(t.orgColumn()) + " = ? GROUP BY "
                         + db.quote(t.streamColumn());

@@ -46,7 +46,7 @@ import io.molesignal.core.spi.SecretSealer;
  * the head back to an earlier entry; export heads elsewhere to anchor them.
  *
  * <p><b>Floods.</b> {@link #recordRejection(AuditRecord)} coalesces repeated rejections (429/413): the first of an
- * episode is written at once, then at most one entry per second per (org, action, target) carrying the exact
+ * episode is written at once, then at most one entry per second per (org, action, target, outcome) carrying the exact
  * {@code count}; an episode starts at the first rejection after 60 s without one; {@link #close()} flushes.
  *
  * <p><b>Query.</b> {@link #query(Principal, AuditQuery)} reads the caller's org only, newest first, with an opaque

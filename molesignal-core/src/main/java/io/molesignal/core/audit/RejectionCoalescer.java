@@ -16,7 +16,7 @@ import io.molesignal.core.Ticker;
 
 /**
  * Coalesces floods of identical rejections into audit entries with exact counts: the first rejection of an episode
- * is written at once, then at most one entry per second per (org, action, target) carrying the count since the
+ * is written at once, then at most one entry per second per (org, action, target, outcome) carrying the count since the
  * previous entry. An episode starts at the first rejection after {@link #EPISODE_GAP_NANOS} without one. A failed
  * write keeps its count pending for the next flush, so the sum of counts equals the number of rejections.
  */
@@ -25,7 +25,7 @@ final class RejectionCoalescer {
     static final long EPISODE_GAP_NANOS = TimeUnit.SECONDS.toNanos(60);
     static final long MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    record Key(OrgId org, String action, String target) {
+    record Key(OrgId org, String action, String target, Outcome outcome) {
     }
 
     private static final class Episode {
@@ -52,7 +52,7 @@ final class RejectionCoalescer {
     }
 
     void reject(AuditRecord record) {
-        Key key = new Key(record.org(), record.action(), record.target());
+        Key key = new Key(record.org(), record.action(), record.target(), record.outcome());
         long now = ticker.read();
         boolean[] writeNow = {false};
         episodes.compute(key, (k, e) -> {
@@ -107,7 +107,7 @@ final class RejectionCoalescer {
             sink.accept(template[0].withCount(take[0]));
             written = true;
         } catch (RuntimeException ex) {
-            LOG.warn("coalesced audit entry ({} {}) not written yet, will retry: {}", key.action(), key.org(),
+            LOG.warn("coalesced audit entry ({} {} {}) not written yet, will retry: {}", key.action(), key.outcome(), key.org(),
                     ex.toString());
         } finally {
             boolean ok = written;

@@ -13,7 +13,7 @@ import io.molesignal.core.db.SqlIdentifiers;
  * @param type its type
  * @param sourceFields the event fields, first present wins (at least one)
  */
-public record EventColumn(String name, ColumnType type, List<String> sourceFields) {
+public record EventColumn(String name, ValueType type, List<String> sourceFields) {
     public EventColumn {
         SqlIdentifiers.require("column", name);
         Objects.requireNonNull(type, "type");
@@ -24,7 +24,7 @@ public record EventColumn(String name, ColumnType type, List<String> sourceField
     }
 
     /** A column filled from the field of the same name. */
-    public static EventColumn of(String name, ColumnType type) {
+    public static EventColumn of(String name, ValueType type) {
         return new EventColumn(name, type, List.of(name));
     }
 }

@@ -55,7 +55,7 @@ import io.molesignal.core.vrl.VrlResult;
 /**
  * The ingest path of the data plane.
  *
- * <p>{@link #ingest(Principal, EventTable, String, byte[], Format)}: check the principal (editor+ or an
+ * <p>{@link #ingest(Principal, IngestTable, String, byte[], Format)}: check the principal (editor+ or an
  * {@code ingest}-scoped token) → admit the ingest rate with cost = number of events → parse each event → run the
  * stream's transform (the VRL program) → compute each event's size (the UTF-8 length of its JSON after the
  * transform) → reserve that many bytes of storage → map fields to columns (unknown fields to the attributes JSON) →
@@ -139,7 +139,7 @@ public final class IngestPipeline {
      *         body is not a JSON array, invalid UTF-8, nesting too deep), the quota codes of {@link IngestAdmission},
      *         {@code UNAVAILABLE} when the insert fails (nothing stored)
      */
-    public IngestResult ingest(Principal principal, EventTable table, String stream, byte[] body, Format format) {
+    public IngestResult ingest(Principal principal, IngestTable table, String stream, byte[] body, Format format) {
         principal.require(Role.EDITOR, Scope.INGEST);
         requireStream(stream);
         List<Parsed> parsed = parse(body, format);
@@ -149,7 +149,7 @@ public final class IngestPipeline {
     /**
      * Ingests events already parsed by the host (JSON-like maps). Same rules as the byte form.
      */
-    public IngestResult ingestEvents(Principal principal, EventTable table, String stream,
+    public IngestResult ingestEvents(Principal principal, IngestTable table, String stream,
                                      List<? extends Map<String, Object>> events) {
         principal.require(Role.EDITOR, Scope.INGEST);
         requireStream(stream);
@@ -167,7 +167,7 @@ public final class IngestPipeline {
         }
     }
 
-    private IngestResult ingestParsed(Principal principal, EventTable table, String stream, List<Parsed> parsed) {
+    private IngestResult ingestParsed(Principal principal, IngestTable table, String stream, List<Parsed> parsed) {
         OrgId org = principal.org();
         Object decision = admission.admitEvents(principal, parsed.size());
         EventTransform transform = transforms.apply(principal, stream).orElse(null);
@@ -218,7 +218,7 @@ public final class IngestPipeline {
         return new IngestResult(rows.size(), errors.size(), errors, totalBytes, decision);
     }
 
-    private Row prepare(int index, OrgId org, String stream, EventTable table, Map<String, Object> input,
+    private Row prepare(int index, OrgId org, String stream, IngestTable table, Map<String, Object> input,
                         @Nullable EventTransform transform) {
         Map<String, Object> event = input;
         if (transform != null) {
@@ -418,7 +418,7 @@ public final class IngestPipeline {
         return true;
     }
 
-    private void batchInsert(Connection c, EventTable table, List<Row> rows) throws SQLException {
+    private void batchInsert(Connection c, IngestTable table, List<Row> rows) throws SQLException {
         List<String> cols = table.insertColumns();
         Database db = session.database();
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(db.quote(table.table())).append(" (");
@@ -449,7 +449,7 @@ public final class IngestPipeline {
 
     /** COPY … FROM STDIN for PostgreSQL (RFC 4180-style CSV as PostgreSQL reads it). */
     private static final class PostgresCopy {
-        static void copy(Connection c, EventTable table, List<Object[]> rows) throws SQLException {
+        static void copy(Connection c, IngestTable table, List<Object[]> rows) throws SQLException {
             StringBuilder sql = new StringBuilder("COPY ").append(SqlIdentifiers.quote(table.table())).append(" (");
             List<String> cols = table.insertColumns();
             for (int i = 0; i < cols.size(); i++) {

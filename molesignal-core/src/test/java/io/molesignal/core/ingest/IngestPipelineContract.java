@@ -33,11 +33,11 @@ import io.molesignal.core.testing.TestDb;
 abstract class IngestPipelineContract {
     static final OrgId ACME = OrgId.of("acme");
     static final Principal EDITOR = new Principal(ACME, "u1", Role.EDITOR, CredentialKind.JWT, "j", Set.of());
-    static final EventTable LOGS = EventTable.builder("logs")
-            .column("level", ColumnType.STRING, "level", "severity")
-            .column("service", ColumnType.STRING, "service", "service.name")
-            .column("message", ColumnType.STRING, "message", "msg", "log")
-            .column("duration_ms", ColumnType.LONG)
+    static final IngestTable LOGS = IngestTable.builder("logs")
+            .column("level", ValueType.STRING, "level", "severity")
+            .column("service", ValueType.STRING, "service", "service.name")
+            .column("message", ValueType.STRING, "message", "msg", "log")
+            .column("duration_ms", ValueType.LONG)
             .build();
 
     TestDb db;

@@ -16,7 +16,7 @@ import io.molesignal.core.db.TenantTable;
  *
  * <p>Immutable and thread-safe. Built with {@link #builder(String)}.
  */
-public final class EventTable {
+public final class IngestTable {
     private final String table;
     private final String orgColumn;
     private final String streamColumn;
@@ -25,7 +25,7 @@ public final class EventTable {
     private final String attributesColumn;
     private final String sizeColumn;
 
-    private EventTable(Builder b) {
+    private IngestTable(Builder b) {
         this.table = b.table;
         this.orgColumn = b.orgColumn;
         this.streamColumn = b.streamColumn;
@@ -93,12 +93,12 @@ public final class EventTable {
         return out;
     }
 
-    /** Builds an {@link EventTable}. Not thread-safe. */
+    /** Builds an {@link IngestTable}. Not thread-safe. */
     public static final class Builder {
         private final String table;
         private String orgColumn = "org_id";
         private String streamColumn = "stream";
-        private EventColumn timestamp = new EventColumn("ts", ColumnType.TIMESTAMP,
+        private EventColumn timestamp = new EventColumn("ts", ValueType.TIMESTAMP,
                 List.of("ts", "timestamp", "@timestamp", "_timestamp"));
         private final List<EventColumn> columns = new ArrayList<>();
         private String attributesColumn = "attributes";
@@ -120,12 +120,12 @@ public final class EventTable {
 
         /** The timestamp column and its source fields (default {@code ts} from ts, timestamp, @timestamp, _timestamp). */
         public Builder timestamp(String name, String... sourceFields) {
-            this.timestamp = new EventColumn(name, ColumnType.TIMESTAMP, List.of(sourceFields));
+            this.timestamp = new EventColumn(name, ValueType.TIMESTAMP, List.of(sourceFields));
             return this;
         }
 
         /** Adds a typed column. */
-        public Builder column(String name, ColumnType type, String... sourceFields) {
+        public Builder column(String name, ValueType type, String... sourceFields) {
             columns.add(sourceFields.length == 0 ? EventColumn.of(name, type)
                     : new EventColumn(name, type, List.of(sourceFields)));
             return this;
@@ -142,7 +142,7 @@ public final class EventTable {
         }
 
         /** @throws IllegalStateException when two columns share a name */
-        public EventTable build() {
+        public IngestTable build() {
             Set<String> names = new LinkedHashSet<>();
             List<String> all = new ArrayList<>(List.of(orgColumn, streamColumn, timestamp.name(), attributesColumn,
                     sizeColumn));
@@ -153,7 +153,7 @@ public final class EventTable {
                 }
             }
             Objects.requireNonNull(timestamp);
-            return new EventTable(this);
+            return new IngestTable(this);
         }
     }
 }
