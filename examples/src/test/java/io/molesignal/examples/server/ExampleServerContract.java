@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -295,5 +296,46 @@ abstract class ExampleServerContract {
                 .doesNotContain(rot.get("active_kid").asText()).doesNotContainIgnoringCase("plan_cache")
                 .contains("molesignal_auth_failures_total").contains("molesignal_quota_rejections_total")
                 .contains("hikaricp_connections");
+    }
+
+    @Test
+    void theFiveLoghubLogsIngestedOverHttpForTwoOrgsCountAndStayApart() throws Exception {
+        String root = root();
+        Map<String, String> owners = Map.of("acme", org(root, "acme"), "beta", org(root, "beta"));
+        Map<String, Integer> expected = new HashMap<>();
+        for (String system : io.molesignal.examples.integration.Loghub.SYSTEMS) {
+            List<Map<String, Object>> events = io.molesignal.examples.integration.Loghub.events(system);
+            expected.put(system.toLowerCase(java.util.Locale.ROOT), events.size());
+            for (var owner : owners.entrySet()) {
+                for (int from = 0; from < events.size(); from += 1000) {
+                    List<Map<String, Object>> batch = new java.util.ArrayList<>();
+                    for (Map<String, Object> e : events.subList(from, Math.min(events.size(), from + 1000))) {
+                        Map<String, Object> ev = new HashMap<>(e);
+                        ev.put("message", ev.remove("Content"));
+                        ev.put("org_id", owner.getKey().equals("acme") ? "beta" : "acme");
+                        batch.add(ev);
+                    }
+                    Http.Response r = http.post("/api/v1/streams/" + system.toLowerCase(java.util.Locale.ROOT) + "/_json",
+                            owner.getValue(), Http.JSON.writeValueAsString(batch));
+                    assertThat(r.json().get("failed").asInt()).as(r.body()).isZero();
+                }
+            }
+        }
+        for (var owner : owners.entrySet()) {
+            JsonNode rows = http.post("/api/v1/query", owner.getValue(), sql(
+                    "SELECT \"stream\", count(*) AS n, count(DISTINCT org_id) AS orgs, min(org_id) AS org "
+                            + "FROM logs GROUP BY \"stream\" ORDER BY 1")).json().get("rows");
+            assertThat(rows.size()).isEqualTo(5);
+            for (JsonNode row : rows) {
+                assertThat(row.get(1).asInt()).isEqualTo(expected.get(row.get(0).asText()));
+                assertThat(row.get(2).asInt()).isEqualTo(1);
+                assertThat(row.get(3).asText()).isEqualTo(owner.getKey());
+            }
+            JsonNode streams = http.get("/api/v1/streams", owner.getValue()).json().get("streams");
+            assertThat(streams.size()).isEqualTo(5);
+        }
+        JsonNode ssh = http.post("/api/v1/query", owners.get("beta"), sql("SELECT message FROM logs WHERE "
+                + "json_value(attributes, '$.LineId') = '2' AND \"stream\" = 'openssh'")).json().get("rows");
+        assertThat(ssh.toString()).isEqualTo("[[\"Invalid user webmaster from 173.234.31.186\"]]");
     }
 }
