@@ -289,6 +289,15 @@ class VrlLanguageTest {
     }
 
     @Test
+    void catastrophicBacktrackingFailsTheEventWithinTheBudget() {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("s", "a".repeat(20) + "b");
+        VrlResult r = VrlProgram.compile(".t = replace!(.s, r'(.*a){21}', \"x\")").run(e, Vrl.ctx(Vrl.ACME));
+        assertThat(r).isInstanceOf(VrlResult.Failed.class);
+        assertThat(((VrlResult.Failed) r).message()).contains("budget");
+    }
+
+    @Test
     void outputSizeIsLimited() {
         VrlLimits limits = new VrlLimits(10_000, 1000, 100_000, 1 << 20, 1000, 2000);
         VrlResult r = VrlProgram.compile(".a = \"x\" * 1500\n.b = .a", limits)
