@@ -30,6 +30,9 @@ class VrlLanguageTest {
         assertThat(value("true || false && false")).isEqualTo(false);
         assertThat(value("false && true || true")).isEqualTo(true);
         assertThat(value("(true || false) && false")).isEqualTo(false);
+        // || returns the left value unless it is null or false
+        assertThat(event(".a = .x || \"default\"\n.b = .y || \"default\"", "{\"y\":\"set\"}"))
+                .containsEntry("a", "default").containsEntry("b", "set");
         assertThat(value("true || (false && false)")).isEqualTo(true);
     }
 
