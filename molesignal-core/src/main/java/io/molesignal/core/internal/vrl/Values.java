@@ -131,7 +131,8 @@ public final class Values {
     }
 
     public static VrlFailure typeError(int expected, @Nullable Object got) {
-        return VrlFailure.error("expected " + typeName(expected) + ", got " + kindName(kindOf(got)));
+        int gotKind = kindOf(got);
+        return VrlFailure.error(() -> "expected " + typeName(expected) + ", got " + kindName(gotKind));
     }
 
     /** VRL equality: numbers compare by value across integer and float; containers deeply. */
