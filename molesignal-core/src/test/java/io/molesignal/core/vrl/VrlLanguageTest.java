@@ -30,6 +30,9 @@ class VrlLanguageTest {
         assertThat(value("true || false && false")).isEqualTo(false);
         assertThat(value("false && true || true")).isEqualTo(true);
         assertThat(value("(true || false) && false")).isEqualTo(false);
+        // || returns the left value unless it is null or false
+        assertThat(event(".a = .x || \"default\"\n.b = .y || \"default\"", "{\"y\":\"set\"}"))
+                .containsEntry("a", "default").containsEntry("b", "set");
         assertThat(value("true || (false && false)")).isEqualTo(true);
     }
 
@@ -286,6 +289,15 @@ class VrlLanguageTest {
         VrlResult big = VrlProgram.compile(".p = split!(.s, \",\")", tight)
                 .run(Vrl.object("{\"s\":\"" + "a,".repeat(10_000) + "\"}"), Vrl.ctx(Vrl.ACME));
         assertThat(big).isInstanceOf(VrlResult.Failed.class);
+    }
+
+    @Test
+    void catastrophicBacktrackingFailsTheEventWithinTheBudget() {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("s", "a".repeat(20) + "b");
+        VrlResult r = VrlProgram.compile(".t = replace!(.s, r'(.*a){21}', \"x\")").run(e, Vrl.ctx(Vrl.ACME));
+        assertThat(r).isInstanceOf(VrlResult.Failed.class);
+        assertThat(((VrlResult.Failed) r).message()).contains("budget");
     }
 
     @Test

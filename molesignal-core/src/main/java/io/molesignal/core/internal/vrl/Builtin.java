@@ -86,8 +86,8 @@ final class Builtin {
                 if (!e.catchable()) {
                     throw e;
                 }
-                String message = "function call error for \"" + fn.name + "\" at (" + line + ":" + column + "): "
-                        + e.getMessage();
+                java.util.function.Supplier<String> message = () -> "function call error for \"" + fn.name
+                        + "\" at (" + line + ":" + column + "): " + e.getMessage();
                 throw bang ? VrlFailure.fatal(message) : VrlFailure.error(message);
             }
         }

@@ -599,7 +599,7 @@ final class Builtins {
             f.cost(s.length() * (long) r.patterns().size());
             String out = s;
             for (Pattern p : r.patterns()) {
-                Matcher m = p.matcher(out);
+                Matcher m = p.matcher(new BudgetedChars(out, f));
                 StringBuilder sb = new StringBuilder();
                 int last = 0;
                 while (m.find()) {
@@ -650,7 +650,7 @@ final class Builtins {
                 checkBuilder(f, sb);
             }
         } else if (a[1] instanceof Pattern p) {
-            Matcher m = p.matcher(value);
+            Matcher m = p.matcher(new BudgetedChars(value, f));
             while ((count < 0 || done < count) && m.find()) {
                 sb.append(value, last, m.start());
                 expand(sb, with, m);
@@ -746,7 +746,7 @@ final class Builtins {
                 f.checkLength(out.size());
             }
         } else if (a[1] instanceof Pattern p) {
-            Matcher m = p.matcher(value);
+            Matcher m = p.matcher(new BudgetedChars(value, f));
             while (out.size() + 1 < limit && m.find()) {
                 if (m.end() == 0 && m.start() == 0) {
                     continue;

@@ -43,7 +43,7 @@ public final class Interpreter {
                 return new Outcome(null, null, ErrorCode.VRL_RUNTIME, "the event root must remain an object",
                         f.steps());
             }
-            Values.finish(f.root, maxOutputBytes, 0);
+            Values.finish(f.root, maxOutputBytes);
             return new Outcome(f.root, value, null, null, f.steps());
         } catch (VrlFailure e) {
             return new Outcome(null, null, e.code(), e.getMessage(), f.steps());

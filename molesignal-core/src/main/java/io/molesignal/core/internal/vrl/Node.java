@@ -638,7 +638,10 @@ abstract class Node {
         }
     }
 
-    /** {@code ||}: the left value unless it is false or null, else the right value. */
+    /**
+     * {@code ||}: the left value unless it is false or null, else the right value. Like upstream's {@code try_or},
+     * any other left value is returned as is, so {@code .x || "default"} never fails.
+     */
     static final class Or extends Node {
         final Node left;
         final Node right;
@@ -656,10 +659,7 @@ abstract class Node {
             if (a == null || a == Boolean.FALSE) {
                 return right.eval(f);
             }
-            if (a instanceof Boolean) {
-                return a;
-            }
-            throw VrlFailure.error("'||' needs a boolean or null on its left, got " + Values.kindName(Values.kindOf(a)));
+            return a;
         }
 
         @Override
@@ -667,15 +667,12 @@ abstract class Node {
             left.check(c);
             right.check(c);
             unhandled = firstUnhandled(left, right);
-            type = (left.type & Values.BOOL) | right.type;
-            if (unhandled == null && (left.type & ~(Values.BOOL | Values.NULL)) != 0) {
-                unhandled = this;
-            }
+            type = (left.type & ~Values.NULL) | right.type;
         }
 
         @Override
-        String describeFailure() {
-            return "'||' can fail: its left operand is " + Values.typeName(left.type) + ", not boolean";
+        boolean fresh() {
+            return left.fresh() && right.fresh();
         }
     }
 

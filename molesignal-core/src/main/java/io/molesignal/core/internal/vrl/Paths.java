@@ -105,6 +105,9 @@ final class Paths {
 
     /** Removes the value at {@code segs} below {@code root} (which must have at least one segment). */
     static @Nullable Object remove(@Nullable Object root, Object[] segs, boolean compact) {
+        if (segs.length == 1 && segs[0] instanceof String k) {
+            return root instanceof Map<?, ?> m ? Values.norm(m.remove(k)) : null;
+        }
         Object parent = get(root, java.util.Arrays.copyOf(segs, segs.length - 1));
         Object last = segs[segs.length - 1];
         Object removed = null;

@@ -131,7 +131,8 @@ public final class Values {
     }
 
     public static VrlFailure typeError(int expected, @Nullable Object got) {
-        return VrlFailure.error("expected " + typeName(expected) + ", got " + kindName(kindOf(got)));
+        int gotKind = kindOf(got);
+        return VrlFailure.error(() -> "expected " + typeName(expected) + ", got " + kindName(gotKind));
     }
 
     /** VRL equality: numbers compare by value across integer and float; containers deeply. */
@@ -220,6 +221,11 @@ public final class Values {
     /** Text of a float ("52.2"). */
     public static String formatFloat(double d) {
         return Double.toString(d);
+    }
+
+    private static long strSize(String s, boolean exact) {
+        // quotes plus content; escapes are ignored (the host measures the exact size it stores)
+        return 2 + (exact ? utf8Length(s) : s.length() * 3L);
     }
 
     /** The UTF-8 length of a string, in bytes. */
@@ -314,10 +320,17 @@ public final class Values {
 
     /**
      * Turns the program's output into plain JSON-like values (timestamps to RFC 3339 text, regexes to their
-     * pattern) and returns an upper bound of its UTF-8 JSON size in bytes, failing once {@code maxBytes} is passed.
+     * pattern) and checks that its UTF-8 JSON size is at most {@code maxBytes}. A cheap pass bounds strings by
+     * 3 bytes per UTF-16 unit; only when that bound is over the limit does an exact pass count UTF-8 bytes.
      */
+    public static void finish(Object v, long maxBytes) {
+        if (size(v, Long.MAX_VALUE, 0, false) > maxBytes) {
+            size(v, maxBytes, 0, true);
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    public static long finish(Object v, long maxBytes, int depth) {
+    private static long size(Object v, long maxBytes, int depth, boolean exact) {
         if (depth > 128) {
             throw VrlFailure.fatal("output nested too deeply");
         }
@@ -333,7 +346,7 @@ public final class Values {
                     val = p.pattern();
                     e.setValue(val);
                 }
-                size += utf8Length(e.getKey()) + 4 + (val == null ? 4 : finish(val, maxBytes, depth + 1));
+                size += strSize(e.getKey(), exact) + 2 + (val == null ? 4 : size(val, maxBytes, depth + 1, exact));
                 if (size > maxBytes) {
                     throw VrlFailure.fatal("output over the size limit");
                 }
@@ -350,13 +363,13 @@ public final class Values {
                     val = p.pattern();
                     list.set(i, val);
                 }
-                size += 1 + (val == null ? 4 : finish(val, maxBytes, depth + 1));
+                size += 1 + (val == null ? 4 : size(val, maxBytes, depth + 1, exact));
                 if (size > maxBytes) {
                     throw VrlFailure.fatal("output over the size limit");
                 }
             }
         } else if (v instanceof String s) {
-            size = utf8Length(s) + 2;
+            size = strSize(s, exact);
         } else {
             size = 24;
         }

@@ -1,5 +1,9 @@
 package io.molesignal.core.internal.vrl;
 
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
 import io.molesignal.core.ErrorCode;
 
 /**
@@ -12,11 +16,42 @@ public final class VrlFailure extends RuntimeException {
 
     private final ErrorCode code;
     private final boolean catchable;
+    private @Nullable String message;
+    // built only when read: errors handled by ?? never need their text
+    private transient @Nullable Supplier<String> lazyMessage;
 
     VrlFailure(ErrorCode code, String message, boolean catchable) {
-        super(message, null, false, false);
+        super(null, null, false, false);
         this.code = code;
         this.catchable = catchable;
+        this.message = message;
+    }
+
+    VrlFailure(ErrorCode code, Supplier<String> lazyMessage, boolean catchable) {
+        super(null, null, false, false);
+        this.code = code;
+        this.catchable = catchable;
+        this.lazyMessage = lazyMessage;
+    }
+
+    /** A handleable error whose message is built only when read. */
+    static VrlFailure error(Supplier<String> message) {
+        return new VrlFailure(ErrorCode.VRL_RUNTIME, message, true);
+    }
+
+    /** An error that ends the event, its message built only when read. */
+    static VrlFailure fatal(Supplier<String> message) {
+        return new VrlFailure(ErrorCode.VRL_RUNTIME, message, false);
+    }
+
+    @Override
+    public String getMessage() {
+        if (message == null) {
+            Supplier<String> s = lazyMessage;
+            message = s == null ? "" : s.get();
+            lazyMessage = null;
+        }
+        return message;
     }
 
     /** A handleable error of a fallible expression. */
