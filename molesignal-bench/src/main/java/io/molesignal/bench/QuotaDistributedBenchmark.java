@@ -57,13 +57,15 @@ public class QuotaDistributedBenchmark {
     }
 
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    static final long RATE = 20_000;
-    static final long BURST = 20_000;
 
     @State(Scope.Benchmark)
     public static class Cluster {
         @Param({"postgresql", "redis"})
         public String store;
+
+        /** Ingest events per second (= burst): 20000 is contended (the threads want more), 1e9 measures capacity. */
+        @Param({"20000", "1000000000"})
+        public long rate;
 
         String schema;
         final HikariDataSource[] pools = new HikariDataSource[2];
@@ -106,7 +108,7 @@ public class QuotaDistributedBenchmark {
             }
             governors[0].updateLimits(new Principal(OrgId.META, "root", Role.OWNER, CredentialKind.JWT, "j",
                     Set.of()), new AuditContext(new Actor(ActorType.USER, "root", "root"), null, null),
-                    OrgId.of("acme"), QuotaLimits.builder().ingestQps(RATE).ingestBurst(BURST).build());
+                    OrgId.of("acme"), QuotaLimits.builder().ingestQps(rate).ingestBurst(rate).build());
             governors[1].refreshLimits();
         }
 
@@ -120,11 +122,11 @@ public class QuotaDistributedBenchmark {
         @TearDown(Level.Iteration)
         public void endIteration() {
             double t = (System.nanoTime() - iterationStart) / 1e9;
-            double allowed = RATE * t + BURST;
+            double allowed = rate * t + rate;
             System.out.printf("%n[%s] %d decisions, admitted %d in %.2f s; rate*t+burst = %.0f;"
                     + " over-admission %d (lease %d, N 2)%n", store, attempts.get(), admitted.get(), t, allowed,
-                    Math.max(0, admitted.get() - (long) Math.floor(allowed)), Math.max(1, Math.min(BURST / 4,
-                            RATE / 20)));
+                    Math.max(0, admitted.get() - (long) Math.floor(allowed)), Math.max(1, Math.min(rate / 4,
+                            rate / 20)));
         }
 
         @TearDown(Level.Trial)
