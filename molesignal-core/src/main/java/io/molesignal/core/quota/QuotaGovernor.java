@@ -82,10 +82,11 @@ import io.molesignal.core.internal.quota.StorageLedger;
  * ({@link PostgresRateStore}) or Redis ({@link RedisRateStore}), on the store's clock. Each instance takes leases of
  * up to {@code k} tokens in one round trip and spends them locally (default
  * {@code k = max(1, min(burst / 2N, rate / 20))}, see {@link Builder#leaseTokens(long)}); a lease unspent after
- * {@link Builder#leaseTtl(Duration)} is dropped. <b>Over-admission bound:</b> every admitted token was taken from the
- * shared bucket, so from the start the N instances together admit at most {@code rate·t + burst}; within any window
- * of length {@code w} they admit at most {@code rate·w + burst + N·k} (tokens leased before the window and spent in
- * it). While a limit change propagates (≤ the poll interval) instances may still use the old limit. When the store
+ * {@link Builder#leaseTtl(Duration)} is dropped. <b>Over-admission bound:</b> while the store answers, every admitted
+ * token was taken from the shared bucket, so within any window of length {@code w} the N instances together admit at
+ * most {@code rate·w + burst + N·k} (the last term: tokens leased before the window and spent in it), i.e. at most
+ * {@code N·k} more than one exact bucket would; tokens stranded in unspent leases make them admit up to {@code N·k}
+ * less. Measured: see {@code QuotaDistributedBenchmark} and {@code DistributedQuotaContract}. While a limit change propagates (≤ the poll interval) instances may still use the old limit. When the store
  * is unreachable, each instance falls back for a second at a time to a local bucket of {@code rate/N} and
  * {@code burst/N} (so together at most the limit when N is right), sets {@link QuotaMetrics#storeDegraded()},
  * counts {@link QuotaMetrics#storeErrors()} and alerts {@link QuotaAlert.Type#STORE_UNREACHABLE}; admitting
