@@ -17,23 +17,26 @@ import io.molesignal.core.db.Dialect;
  * migrations) holding the GCRA theoretical arrival time in microseconds of the database clock
  * ({@code clock_timestamp()}), so one clock decides for every instance.
  *
- * <p>{@link #take} is a single {@code UPDATE … RETURNING} in auto-commit: every expression reads the row's current
- * version, which PostgreSQL re-reads under a concurrent update (READ COMMITTED re-check), so concurrent takes never
- * lose an update. The first take of a key inserts the row ({@code ON CONFLICT DO NOTHING}) and repeats. Times are
+ * <p>{@link #take} is a single statement in auto-commit: a CTE locks the row ({@code FOR UPDATE}, which returns its
+ * latest version), reads {@code clock_timestamp()} only once the lock is held, and the {@code UPDATE … RETURNING}
+ * writes the new TAT; so concurrent takes never lose an update and never compute with a stale clock. The first take of a key inserts the row ({@code ON CONFLICT DO NOTHING}) and repeats. Times are
  * double-precision microseconds (exact to well below a microsecond for any epoch-based value), and the available
  * token count is floored, so rounding can only refuse, never admit.
  *
  * <p>Thread-safe; uses the host's pool. PostgreSQL only (H2 is refused at construction).
  */
 public final class PostgresRateStore implements RateStore {
-    private static final String BASE = "LEAST(GREATEST(g.tat_us, p.now), p.now + p.b)";
+    private static final String BASE = "LEAST(GREATEST(p.tat, p.now), p.now + p.b)";
     private static final String AVAIL = "FLOOR((p.b - (" + BASE + " - p.now)) / p.t + 1e-9)";
     private static final String TAKE = "(CASE WHEN " + AVAIL + " >= p.mn THEN LEAST(p.mx, " + AVAIL + ") ELSE 0 END)";
-    private static final String UPDATE = "UPDATE ms_quota_gcra AS g SET last_take = " + TAKE + ", tat_us = " + BASE
-            + " + " + TAKE + " * p.t FROM (SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS DOUBLE"
-            + " PRECISION) AS now, CAST(? AS DOUBLE PRECISION) AS t, CAST(? AS DOUBLE PRECISION) AS b,"
-            + " CAST(? AS BIGINT) AS mn, CAST(? AS BIGINT) AS mx) AS p WHERE g.org_id = ? AND g.kind = ?"
-            + " RETURNING g.last_take, g.tat_us - p.now";
+    // The row is locked first (l); the database clock is read after the lock is held (p), so a statement that
+    // waited for the lock never uses a stale "now" (which would place the TAT in the past and forget tokens).
+    private static final String UPDATE = "WITH l AS (SELECT tat_us FROM ms_quota_gcra WHERE org_id = ? AND kind = ?"
+            + " FOR UPDATE), p AS (SELECT l.tat_us AS tat, CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS"
+            + " DOUBLE PRECISION) AS now, CAST(? AS DOUBLE PRECISION) AS t, CAST(? AS DOUBLE PRECISION) AS b,"
+            + " CAST(? AS BIGINT) AS mn, CAST(? AS BIGINT) AS mx FROM l)"
+            + " UPDATE ms_quota_gcra AS g SET last_take = " + TAKE + ", tat_us = " + BASE + " + " + TAKE + " * p.t"
+            + " FROM p WHERE g.org_id = ? AND g.kind = ? RETURNING g.last_take, g.tat_us - p.now";
     private static final String INSERT = "INSERT INTO ms_quota_gcra (org_id, kind, tat_us, last_take)"
             + " VALUES (?, ?, 0, 0) ON CONFLICT DO NOTHING";
 
@@ -66,12 +69,14 @@ public final class PostgresRateStore implements RateStore {
             }
             for (int attempt = 0; attempt < 2; attempt++) {
                 try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-                    ps.setDouble(1, t);
-                    ps.setDouble(2, b);
-                    ps.setLong(3, minTokens);
-                    ps.setLong(4, maxTokens);
-                    ps.setString(5, org.value());
-                    ps.setString(6, kind.wireName());
+                    ps.setString(1, org.value());
+                    ps.setString(2, kind.wireName());
+                    ps.setDouble(3, t);
+                    ps.setDouble(4, b);
+                    ps.setLong(5, minTokens);
+                    ps.setLong(6, maxTokens);
+                    ps.setString(7, org.value());
+                    ps.setString(8, kind.wireName());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
                             return new Grant(rs.getLong(1), Math.max(0, (long) Math.ceil(rs.getDouble(2))));

@@ -280,6 +280,23 @@ abstract class QuotaGovernorContract {
     }
 
     @Test
+    void theBackgroundPollerOfAnotherInstanceAppliesAChangeWithoutBeingAsked() throws Exception {
+        QuotaGovernor polling = QuotaGovernor.builder(db.database(), audit).ticker(ticker).clock(clock)
+                .alertSink(sink).pollInterval(Duration.ofMillis(50)).reconcileInterval(Duration.ofHours(1))
+                .retentionInterval(Duration.ofHours(1)).build();
+        closeLater.add(polling);
+        assertThat(polling.tryAcquireQuery(editor(ACME)).limit()).isEqualTo(100);
+        setLimits(ACME, QuotaLimits.builder().queryQps(3L).queryBurst(3L).build());
+        // Asynchronous: wait (bounded) for the poller, then check the effect; no assertion on how long it took.
+        long limit = 0;
+        for (int i = 0; i < 500 && limit != 3; i++) {
+            Thread.sleep(10);
+            limit = polling.tryAcquireQuery(editor(ACME)).limit();
+        }
+        assertThat(limit).isEqualTo(3);
+    }
+
+    @Test
     void concurrentLiveChangesNeverLeaveStaleCredit() throws Exception {
         setLimits(ACME, QuotaLimits.builder().queryQps(50L).queryBurst(50L).build());
         ExecutorService pool = Executors.newFixedThreadPool(4);

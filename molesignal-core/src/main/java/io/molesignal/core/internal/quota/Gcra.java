@@ -44,12 +44,24 @@ public final class Gcra {
      * @param cost at least 1
      */
     public RateDecision tryAcquire(Ticker ticker, RateParams p, QuotaKind kind, long cost) {
+        return tryAcquire(ticker, p, kind, cost, ticker.read());
+    }
+
+    /**
+     * Decides a request of {@code cost} tokens, using {@code now} (a reading of {@code ticker} just taken) for the
+     * first attempt; a retry after a lost CAS reads the ticker again.
+     *
+     * @param cost at least 1
+     */
+    public RateDecision tryAcquire(Ticker ticker, RateParams p, QuotaKind kind, long cost, long now) {
         if (cost > p.burst) {
             return new RateDecision(false, kind, ErrorCode.QUOTA_INGEST_BATCH, p.burst, 0, 0, -1, p.windowSeconds);
         }
         long need = cost * RateParams.UNIT;
-        for (;;) {
-            long now = ticker.read();
+        for (boolean first = true;; first = false) {
+            if (!first) {
+                now = ticker.read();
+            }
             Tat s = (Tat) STATE.getVolatile(this);
             long debt = 0; // in units of 1/UNIT token, independent of the rate
             boolean rewrite = false;

@@ -1,0 +1,225 @@
+package io.molesignal.bench;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+import com.google.common.util.concurrent.RateLimiter;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.molesignal.core.CredentialKind;
+import io.molesignal.core.OrgId;
+import io.molesignal.core.Principal;
+import io.molesignal.core.Role;
+import io.molesignal.core.audit.Actor;
+import io.molesignal.core.audit.ActorType;
+import io.molesignal.core.audit.AuditContext;
+import io.molesignal.core.audit.AuditLog;
+import io.molesignal.core.Ticker;
+import io.molesignal.core.internal.quota.Gcra;
+import io.molesignal.core.internal.quota.RateParams;
+import io.molesignal.core.quota.QuotaKind;
+import io.molesignal.core.db.Database;
+import io.molesignal.core.quota.QuotaGovernor;
+import io.molesignal.core.quota.QuotaLimits;
+
+/**
+ * One local rate decision: the {@link QuotaGovernor} (Caffeine lookup of the org's state + one GCRA CAS + the
+ * decision value) against a Bucket4j local lock-free bucket and a Guava {@code RateLimiter}, in the same run; on one
+ * thread, on two threads with distinct orgs (distinct buckets), and on two threads sharing one org (one bucket).
+ * Rates are 10⁹/s with burst 10⁹ so that (almost) every call is admitted, as in Bucket4j's own
+ * "TryConsumeMostlySuccess" harness. Baselines hold their bucket directly (no per-org map), which favours them.
+ *
+ * <p>Sample-time mode reports the mean and the percentiles (p50 is the goal: under 100 ns single-threaded).
+ */
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class QuotaBenchmark {
+    static {
+        // No logging configuration ships with the benchmarks: keep library DEBUG output out of the measurements.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+
+    static final long RATE = 1_000_000_000L;
+
+    /** One database, audit log and governor; one shared org, plus one org per thread. */
+    @State(Scope.Benchmark)
+    public static class Governor {
+        HikariDataSource ds;
+        AuditLog audit;
+        QuotaGovernor governor;
+        Principal shared;
+        final AtomicInteger nextOrg = new AtomicInteger();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            HikariConfig cfg = new HikariConfig();
+            cfg.setJdbcUrl("jdbc:h2:mem:quota_bench_" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            cfg.setMaximumPoolSize(4);
+            ds = new HikariDataSource(cfg);
+            Database db = Database.of(ds);
+            db.migrate("core");
+            audit = AuditLog.builder(db).build();
+            governor = QuotaGovernor.builder(db, audit).backgroundJobs(false).build();
+            QuotaLimits fast = QuotaLimits.builder().ingestQps(RATE).ingestBurst(RATE).build();
+            Principal root = new Principal(OrgId.META, "root", Role.OWNER, CredentialKind.JWT, "j", Set.of());
+            AuditContext ctx = new AuditContext(new Actor(ActorType.USER, "root", "root"), null, null);
+            for (int i = 0; i < 16; i++) {
+                String org = "org" + i;
+                try (var c = ds.getConnection(); var st = c.createStatement()) {
+                    st.execute("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('" + org
+                            + "', FALSE, CURRENT_TIMESTAMP)");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                governor.updateLimits(root, ctx, OrgId.of(org), fast);
+            }
+            shared = principal(0);
+        }
+
+        Principal principal(int i) {
+            return new Principal(OrgId.of("org" + i), "u" + i, Role.EDITOR, CredentialKind.API_TOKEN, "t" + i,
+                    Set.of());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            governor.close();
+            audit.close();
+            ds.close();
+        }
+    }
+
+    /** Per thread: its own org. */
+    @State(Scope.Thread)
+    public static class OwnOrg {
+        Principal principal;
+
+        @Setup(Level.Trial)
+        public void setUp(Governor g) {
+            principal = g.principal(1 + g.nextOrg.getAndIncrement() % 15);
+        }
+    }
+
+    /** Baselines: one shared bucket/limiter. */
+    @State(Scope.Benchmark)
+    public static class SharedBaselines {
+        Bucket bucket;
+        RateLimiter guava;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            bucket = newBucket();
+            guava = RateLimiter.create(RATE);
+        }
+    }
+
+    /** Baselines: one bucket/limiter per thread. */
+    @State(Scope.Thread)
+    public static class OwnBaselines {
+        Bucket bucket;
+        RateLimiter guava;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            bucket = newBucket();
+            guava = RateLimiter.create(RATE);
+        }
+    }
+
+    static Bucket newBucket() {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(RATE).refillGreedy(RATE, Duration.ofSeconds(1))
+                .build()).build();
+    }
+
+    // ------------------------------------------------------------------ 1 thread
+
+    @Benchmark
+    @Threads(1)
+    public boolean t1_governor(Governor g) {
+        return g.governor.tryAcquireIngest(g.shared, 1).allowed();
+    }
+
+    /** The GCRA step alone (no org lookup, no counters): what the governor adds on top of it is the lookup. */
+    @Benchmark
+    @Threads(1)
+    public boolean t1_gcraOnly(Raw r) {
+        return r.bucket.tryAcquire(r.ticker, r.params, QuotaKind.INGEST, 1).allowed();
+    }
+
+    @State(Scope.Benchmark)
+    public static class Raw {
+        final Gcra bucket = new Gcra();
+        final RateParams params = new RateParams(RATE, RATE);
+        final Ticker ticker = Ticker.system();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean t1_bucket4j(SharedBaselines b) {
+        return b.bucket.tryConsume(1);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean t1_guava(SharedBaselines b) {
+        return b.guava.tryAcquire();
+    }
+
+    // ------------------------------------------------------------------ 2 threads, distinct orgs
+
+    @Benchmark
+    @Threads(2)
+    public boolean t2distinct_governor(Governor g, OwnOrg o) {
+        return g.governor.tryAcquireIngest(o.principal, 1).allowed();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean t2distinct_bucket4j(OwnBaselines b) {
+        return b.bucket.tryConsume(1);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean t2distinct_guava(OwnBaselines b) {
+        return b.guava.tryAcquire();
+    }
+
+    // ------------------------------------------------------------------ 2 threads, one shared org
+
+    @Benchmark
+    @Threads(2)
+    public boolean t2shared_governor(Governor g) {
+        return g.governor.tryAcquireIngest(g.shared, 1).allowed();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean t2shared_bucket4j(SharedBaselines b) {
+        return b.bucket.tryConsume(1);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean t2shared_guava(SharedBaselines b) {
+        return b.guava.tryAcquire();
+    }
+}
