@@ -69,6 +69,9 @@ public final class ExampleServer implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final AuditLog audit;
     private final MoleSignalAuth auth;
+    private IngestPipeline pipeline;
+    private QueryExecutor executor;
+    private QuotaGovernor quotas;
     private final Server jetty;
     private final PrometheusMeterRegistry metrics;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -128,13 +131,13 @@ public final class ExampleServer implements AutoCloseable {
             QuotaGovernor.Builder qb = QuotaGovernor.builder(database, audit).clock(cfg.clock()).tenantSession(tenant)
                     .alertSink(cfg.alertWebhook() == null ? AlertSink.logging() : new WebhookAlertSink(cfg.alertWebhook()));
             ExampleTables.ALL.forEach(t -> qb.eventTable(t.quotaTable()));
-            QuotaGovernor quotas = qb.build();
+            quotas = qb.build();
             closeables.add(quotas);
 
             StreamFunctions functions = StreamFunctions.builder(database, audit).cipher(cipher.enabled() ? cipher : null)
                     .clock(cfg.clock()).build();
             closeables.add(functions);
-            IngestPipeline pipeline = IngestPipeline.builder(tenant, IngestAdmission.of(quotas))
+            pipeline = IngestPipeline.builder(tenant, IngestAdmission.of(quotas))
                     .streamFunctions(functions, cipher.enabled() ? cipher : null).clock(cfg.clock()).build();
 
             TenantQueryPlanner planner = TenantQueryPlanner.builder().catalog(ExampleCatalog.catalog())
@@ -147,7 +150,7 @@ public final class ExampleServer implements AutoCloseable {
             if (rls != null) {
                 eb.rowLevelSecurity(rls);
             }
-            QueryExecutor executor = eb.build();
+            executor = eb.build();
 
             List<Route> routes = new ArrayList<>();
             routes.addAll(new CoreRoutes(database, audit, metrics).routes());
@@ -253,6 +256,21 @@ public final class ExampleServer implements AutoCloseable {
     public URI baseUri() {
         ServerConnector c = (ServerConnector) jetty.getConnectors()[0];
         return URI.create("http://" + c.getHost() + ":" + c.getLocalPort());
+    }
+
+    /** The ingest pipeline behind the ingest routes (for in-process comparisons in benchmarks). */
+    public IngestPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The query executor behind the query route. */
+    public QueryExecutor queryExecutor() {
+        return executor;
+    }
+
+    /** The quota governor. */
+    public QuotaGovernor quotas() {
+        return quotas;
     }
 
     /** Waits until the server stops. */

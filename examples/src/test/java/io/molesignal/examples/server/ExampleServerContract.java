@@ -84,6 +84,9 @@ abstract class ExampleServerContract {
         Http.Response bad = http.get("/api/v1/auth/me", "not-a-token");
         assertThat(bad.status()).isEqualTo(401);
         assertThat(bad.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
+        Http.Response big = http.post("/api/v1/auth/login", null, "[" + "1,".repeat(6 * 1024 * 1024) + "1]");
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.code()).isEqualTo("BODY_TOO_LARGE");
         Http.Response metrics = http.get("/metrics", null);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("molesignal_http_requests").contains("jvm_memory");

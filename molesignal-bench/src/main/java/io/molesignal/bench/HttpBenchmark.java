@@ -1,0 +1,185 @@
+package io.molesignal.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.molesignal.core.CredentialKind;
+import io.molesignal.core.OrgId;
+import io.molesignal.core.Principal;
+import io.molesignal.core.Role;
+import io.molesignal.core.ingest.IngestPipeline;
+import io.molesignal.core.ingest.IngestResult;
+import io.molesignal.core.quota.RateDecision;
+import io.molesignal.examples.server.ExampleServer;
+import io.molesignal.examples.server.ExampleTables;
+import io.molesignal.examples.server.ServerConfig;
+import io.molesignal.query.QueryResult;
+
+/**
+ * The example server over real HTTP against the same library calls in-process, same run, on PostgreSQL:
+ * ingest of 1,000-event batches (events/s = 1000 / time per op) and a dashboard query (p50 / p99 from the sample
+ * distribution) with a JWT and with an API token. Quotas of the benchmark org are lifted so they never refuse.
+ *
+ * <p>Run: {@code java -jar molesignal-bench/target/benchmarks.jar HttpBenchmark -f 1 -wi 2 -i 3 -w 3s -r 5s}
+ * (PostgreSQL at {@code MS_BENCH_PG_URL}, default {@code jdbc:postgresql://127.0.0.1:5432/test}, user postgres;
+ * Loghub samples at {@code MS_LOGHUB}, default {@code ../shared/data/loghub}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class HttpBenchmark {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String DASHBOARD = "SELECT level, count(*) AS n FROM logs WHERE \"stream\" = 'bench' GROUP BY level "
+            + "ORDER BY n DESC";
+
+    private String url;
+    private String schema;
+    private ExampleServer server;
+    private HttpClient client;
+    private URI base;
+    private String jwt;
+    private String apiToken;
+    private Principal principal;
+    private byte[] batch;
+    private List<Map<String, Object>> events;
+    private byte[] queryBody;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        url = System.getenv().getOrDefault("MS_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        schema = "bench_http_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        ServerConfig cfg = ServerConfig.defaults(Map.of("MS_ROOT_PASSWORD", "bench-root-password-1"))
+                .withPort(0).withLoginThrottle(false).withDataDir(Files.createTempDirectory("ms-bench"))
+                .withDatabase(url + "?currentSchema=" + schema, "postgres", "");
+        server = ExampleServer.start(cfg);
+        client = HttpClient.newHttpClient();
+        base = server.baseUri();
+        String root = post("/api/v1/auth/login", null,
+                "{\"org\":\"_meta\",\"email\":\"root@molesignal.local\",\"password\":\"bench-root-password-1\"}")
+                .get("token").asText();
+        post("/api/v1/orgs", root, "{\"name\":\"bench\",\"owner_email\":\"o@bench.test\",\"owner_password\":\"bench-owner-pw-1\"}");
+        send("PUT", "/api/v1/orgs/bench/quotas", root, "{\"ingest_qps\":null,\"ingest_burst\":null,\"query_qps\":null,"
+                + "\"query_burst\":null}");
+        jwt = post("/api/v1/auth/login", null, "{\"org\":\"bench\",\"email\":\"o@bench.test\",\"password\":\"bench-owner-pw-1\"}")
+                .get("token").asText();
+        apiToken = post("/api/v1/auth/tokens", jwt, "{\"name\":\"bench\",\"role\":\"editor\"}").get("token").asText();
+        String subject = get("/api/v1/auth/me", jwt).get("subject").asText();
+        principal = new Principal(OrgId.of("bench"), subject, Role.OWNER, CredentialKind.JWT, "bench", Set.of());
+
+        Path loghub = Path.of(System.getenv().getOrDefault("MS_LOGHUB", "../shared/data/loghub"));
+        List<String> lines = Files.readAllLines(loghub.resolve("OpenSSH_2k.log"), StandardCharsets.UTF_8);
+        events = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            events.add(Map.of("message", lines.get(i), "level", i % 7 == 0 ? "WARN" : "INFO", "service", "sshd",
+                    "host", "LabSZ", "line", i));
+        }
+        batch = JSON.writeValueAsBytes(events);
+        for (int i = 0; i < 5; i++) {
+            ingestHttp();
+        }
+        queryBody = JSON.writeValueAsBytes(Map.of("sql", DASHBOARD));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        server.close();
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    private JsonNode post(String path, String token, String body) throws Exception {
+        return send("POST", path, token, body);
+    }
+
+    private JsonNode get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).GET();
+        b.header("Authorization", "Bearer " + token);
+        return JSON.readTree(client.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private JsonNode send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private int postBytes(String path, String token, byte[] body) throws Exception {
+        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(path + " -> " + r.statusCode());
+        }
+        return r.body().length;
+    }
+
+    /** 1,000 events over HTTP with the API token (the usual shipper credential). */
+    @Benchmark
+    public int ingestHttp() throws Exception {
+        return postBytes("/api/v1/streams/bench/_json", apiToken, batch);
+    }
+
+    /** The same 1,000 events through the same IngestPipeline, in-process (body parsing included). */
+    @Benchmark
+    public int ingestInProcess() {
+        IngestResult r = server.pipeline().ingest(principal, ExampleTables.LOGS, "bench", batch,
+                IngestPipeline.Format.JSON_ARRAY);
+        return r.ingested();
+    }
+
+    @Benchmark
+    public int queryHttpJwt() throws Exception {
+        return postBytes("/api/v1/query", jwt, queryBody);
+    }
+
+    @Benchmark
+    public int queryHttpApiToken() throws Exception {
+        return postBytes("/api/v1/query", apiToken, queryBody);
+    }
+
+    /** The same query in-process: the quota decision, then the executor (plan cache, PostgreSQL). */
+    @Benchmark
+    public int queryInProcess() {
+        RateDecision d = server.quotas().tryAcquireQuery(principal);
+        QueryResult r = server.queryExecutor().execute(principal, DASHBOARD, List.of());
+        return r.rows().size() + (d.allowed() ? 1 : 0);
+    }
+}
