@@ -42,12 +42,15 @@ public final class TenantQueryPlanner implements AutoCloseable {
     private final TargetDialect dialect;
     private final Planning planning;
     private final Cache<String, Object> cache;
+    /** Exact text → its resolved plan, so a repeated statement is not parsed again to find its shape. */
+    private final Cache<String, Resolved> texts;
 
     private TenantQueryPlanner(Builder b) {
         this.catalog = b.catalog;
         this.dialect = b.dialect;
         this.planning = new Planning(b.catalog, b.dialect, b.mutation);
         this.cache = Caffeine.newBuilder().maximumSize(b.maxCachedPlans).recordStats().build();
+        this.texts = Caffeine.newBuilder().maximumSize(b.maxCachedPlans).build();
     }
 
     /** A new builder. */
@@ -78,6 +81,15 @@ public final class TenantQueryPlanner implements AutoCloseable {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(params, "params");
         principal.require(Role.VIEWER, Scope.QUERY);
+        // Fast path: the exact text seen before resolves to its plan (and its lifted literals) without parsing.
+        String textKey = key(sql);
+        Resolved r = texts.getIfPresent(textKey);
+        // The plan-cache lookup counts the hit and ties the fast path to the plan still being cached.
+        if (r != null && (r.shape() == null || r.shape().userParams() == params.size())
+                && cache.getIfPresent(r.planKey()) == r.plan()) {
+            return r.shape() == null ? new PlannedQuery(r.plan(), principal, params)
+                    : new PlannedQuery(r.plan(), principal, merge(r.shape(), r.plan(), params));
+        }
         ShapeNormalizer.Shape shape = ShapeNormalizer.normalize(sql);
         if (shape.lifted() && shape.userParams() == params.size()) {
             String shapeKey = key("shape\u0000" + shape.text());
@@ -92,13 +104,8 @@ public final class TenantQueryPlanner implements AutoCloseable {
                 cache.put(shapeKey, entry);
             }
             if (entry instanceof Plan p) {
-                List<Object> merged = new ArrayList<>(shape.sources().size());
-                for (int i = 0; i < shape.sources().size(); i++) {
-                    Object src = shape.sources().get(i);
-                    merged.add(src instanceof ShapeNormalizer.Literal lit
-                            ? ShapeNormalizer.bindValue(lit, p.userParamTypes().get(i)) : params.get((Integer) src));
-                }
-                return new PlannedQuery(p, principal, merged);
+                texts.put(textKey, new Resolved(p, shape, shapeKey));
+                return new PlannedQuery(p, principal, merge(shape, p, params));
             }
         }
         Object entry = cache.getIfPresent(key(sql));
@@ -109,7 +116,22 @@ public final class TenantQueryPlanner implements AutoCloseable {
             plan = planning.plan(sql);
             cache.put(key(sql), plan);
         }
+        texts.put(textKey, new Resolved(plan, null, key(sql)));
         return new PlannedQuery(plan, principal, params);
+    }
+
+    /** An exact text's plan, with the shape whose lifted literals it binds (null: the text was planned as it is). */
+    private record Resolved(Plan plan, ShapeNormalizer.@org.jspecify.annotations.Nullable Shape shape, String planKey) {
+    }
+
+    private static List<Object> merge(ShapeNormalizer.Shape shape, Plan p, List<?> params) {
+        List<Object> merged = new ArrayList<>(shape.sources().size());
+        for (int i = 0; i < shape.sources().size(); i++) {
+            Object src = shape.sources().get(i);
+            merged.add(src instanceof ShapeNormalizer.Literal lit
+                    ? ShapeNormalizer.bindValue(lit, p.userParamTypes().get(i)) : params.get((Integer) src));
+        }
+        return merged;
     }
 
     /** Cache marker: this shape does not plan with lifted literals; plan the exact text. */
@@ -155,6 +177,7 @@ public final class TenantQueryPlanner implements AutoCloseable {
     @Override
     public void close() {
         cache.invalidateAll();
+        texts.invalidateAll();
     }
 
     /** Builds a {@link TenantQueryPlanner}. Not thread-safe. */
