@@ -164,7 +164,36 @@ public final class Ciphertexts {
         if (payload.length - PREFIX_BYTES - IV_BYTES - TAG_BYTES >= CHUNKED_THRESHOLD_BYTES) {
             return chunkedGcmDecrypt(v, payload, ad);
         }
+        if (v.gcmKey != null) {
+            return gcmDecrypt(v, payload, ad);
+        }
         return v.aead.decrypt(payload, ad);
+    }
+
+    /** A reusable JCE GCM cipher per thread (re-initialised for every value; {@code Cipher} is not thread-safe). */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM unavailable", e);
+        }
+    });
+
+    /**
+     * Decrypts a small Tink AES-GCM payload ({@code 0x01 ‖ key id ‖ iv ‖ ciphertext ‖ tag}) with JCE directly: the
+     * same bytes and associated data Tink verifies, without its per-call wrapper and copies. JCE checks the tag
+     * before returning any plaintext (NIST SP 800-38D).
+     */
+    static byte[] gcmDecrypt(VersionState v, byte[] payload, byte[] ad) throws GeneralSecurityException {
+        // The output prefix (0x01 ‖ key id) must name this version, as Tink's primitive set would require.
+        if (!Arrays.equals(payload, 0, PREFIX_BYTES, v.prefix, 0, PREFIX_BYTES)) {
+            throw new AEADBadTagException("the output prefix does not name this key version");
+        }
+        Cipher c = GCM.get();
+        c.init(Cipher.DECRYPT_MODE, v.gcmKey, new GCMParameterSpec(TAG_BYTES * 8, payload, PREFIX_BYTES, IV_BYTES));
+        c.updateAAD(ad);
+        int off = PREFIX_BYTES + IV_BYTES;
+        return c.doFinal(payload, off, payload.length - off);
     }
 
     static byte[] chunkedGcmEncrypt(VersionState v, byte[] pt, byte[] ad, SecureRandom random)
