@@ -147,20 +147,38 @@ public final class Database {
         if (!MODULE.matcher(module).matches()) {
             throw new IllegalArgumentException("module must match " + MODULE);
         }
-        try {
-            Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(java.util.Arrays.stream(locations)
-                            .map(l -> l.replace("{vendor}", dialect.name().toLowerCase(java.util.Locale.ROOT)))
-                            .toArray(String[]::new))
-                    .table("molesignal_" + module + "_schema_history")
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
+        String[] resolved = java.util.Arrays.stream(locations)
+                .map(l -> l.replace("{vendor}", dialect.name().toLowerCase(java.util.Locale.ROOT)))
+                .toArray(String[]::new);
+        // Several instances starting at once on a fresh PostgreSQL schema race to create (baseline) the history
+        // table; a session advisory lock, held on a connection of its own, lets one instance migrate at a time.
+        try (Connection lock = dialect == Dialect.POSTGRESQL ? dataSource.getConnection() : null) {
+            if (lock != null) {
+                try (var st = lock.createStatement()) {
+                    st.execute("SELECT pg_advisory_lock(7382915502)");
+                }
+            }
+            try {
+                Flyway.configure(Database.class.getClassLoader())
+                        .dataSource(dataSource)
+                        .locations(resolved)
+                        .table("molesignal_" + module + "_schema_history")
+                        .baselineOnMigrate(true)
+                        .baselineVersion("0")
+                        .load()
+                        .migrate();
+            } finally {
+                if (lock != null) {
+                    try (var st = lock.createStatement()) {
+                        st.execute("SELECT pg_advisory_unlock(7382915502)");
+                    }
+                }
+            }
         } catch (FlywayException e) {
             LOG.error("migration of module {} failed", module, e);
             throw new MoleSignalException(ErrorCode.UNAVAILABLE, "database migration of module " + module + " failed", e);
+        } catch (SQLException e) {
+            throw unavailable(e);
         }
     }
 
