@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.molesignal.core.testing.LogCapture;
 import io.molesignal.core.CredentialKind;
 import io.molesignal.core.ErrorCode;
 import io.molesignal.core.MoleSignalException;
@@ -47,7 +48,7 @@ abstract class AuthContract {
     protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
     protected final TestSecretSealer sealer = TestSecretSealer.random("k1");
     protected AuthFixture app;
-    protected TestLogs logs;
+    protected LogCapture logs;
     protected final List<String> secrets = new ArrayList<>();
     protected Principal root;
     protected String ownerToken;
@@ -57,7 +58,7 @@ abstract class AuthContract {
 
     @BeforeEach
     void setUp() {
-        logs = new TestLogs();
+        logs = new LogCapture();
         db = openDatabase(getClass().getSimpleName());
         db.database().migrate("core");
         db.database().migrate("auth");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.molesignal.core.testing.LogCapture;
 import io.molesignal.core.ErrorCode;
 import io.molesignal.core.MoleSignalException;
 import io.molesignal.core.spi.SecretSealer;
@@ -32,7 +33,7 @@ class CipherRootKeyTest {
     @AfterEach
     void noSecretInLogs() {
         try {
-            for (String line : logs.texts()) {
+            for (String line : logs.lines()) {
                 for (String s : secrets) {
                     assertThat(line).doesNotContain(s);
                 }
@@ -119,7 +120,7 @@ class CipherRootKeyTest {
         CipherRootKey old = CipherRootKey.fromEnvironment(env("MS_CIPHER_KEY", k1)).orElseThrow();
         assertThat(r.fingerprint()).isNotEqualTo(old.fingerprint());
         assertThat(r.previousFingerprint()).contains(old.fingerprint());
-        assertThat(logs.texts()).anyMatch(l -> l.contains(r.fingerprint()));
+        assertThat(logs.lines()).anyMatch(l -> l.contains(r.fingerprint()));
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.molesignal.core.testing.LogCapture;
 import io.molesignal.core.CredentialKind;
 import io.molesignal.core.ErrorCode;
 import io.molesignal.core.MoleSignalException;
@@ -85,7 +86,7 @@ public abstract class FieldCipherContract {
     void tearDown() throws Exception {
         try {
             assertThat(logs.size()).isPositive();
-            for (String line : logs.texts()) {
+            for (String line : logs.lines()) {
                 for (String secret : rootKeyTexts) {
                     assertThat(line).doesNotContain(secret);
                 }

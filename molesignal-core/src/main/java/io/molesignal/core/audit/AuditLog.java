@@ -173,7 +173,7 @@ public final class AuditLog implements AutoCloseable {
     public void recordRejection(AuditRecord r) {
         Objects.requireNonNull(r, "record");
         try {
-            coalescer.reject(r.withCount(1));
+            coalescer.reject(r.count() == 1 ? r : r.withCount(1)); // no second validation on the 429 path
         } catch (RejectedExecutionException closed) {
             // After close(): the count stays pending; nothing more will be written.
             LOG.warn("audit log closed; rejection of {} not recorded", r.action());

@@ -1,4 +1,4 @@
-package io.molesignal.auth;
+package io.molesignal.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,22 +11,24 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.read.ListAppender;
 
-/** Captures every log event (root logger, all levels) so tests can assert that no secret was logged. */
-final class TestLogs implements AutoCloseable {
+/**
+ * Captures every log event (root logger, all levels) so tests can assert that no secret was logged. Needs logback as
+ * the SLF4J provider on the test classpath. Close it to detach.
+ */
+public final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
-    TestLogs() {
+    public LogCapture() {
         appender.start();
         root.addAppender(appender);
     }
 
-    /** Every captured line: formatted message, arguments, MDC and throwable text. */
-    List<String> lines() {
+    /** Every captured event as text: formatted message, MDC, and the whole throwable chain with stack frames. */
+    public List<String> lines() {
         List<String> out = new ArrayList<>();
         for (ILoggingEvent e : List.copyOf(appender.list)) {
-            StringBuilder sb = new StringBuilder(e.getFormattedMessage());
-            sb.append(' ').append(e.getMDCPropertyMap());
+            StringBuilder sb = new StringBuilder(e.getFormattedMessage()).append(' ').append(e.getMDCPropertyMap());
             for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
                 sb.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
                 for (StackTraceElementProxy s : t.getStackTraceElementProxyArray()) {
@@ -38,7 +40,8 @@ final class TestLogs implements AutoCloseable {
         return out;
     }
 
-    int size() {
+    /** The number of captured events. */
+    public int size() {
         return appender.list.size();
     }
 
