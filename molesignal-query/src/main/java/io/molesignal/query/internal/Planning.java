@@ -92,6 +92,12 @@ public final class Planning {
         return switch (t) {
             case POSTGRESQL -> PostgresqlSqlDialect.DEFAULT;
             case H2 -> new H2SqlDialect(H2SqlDialect.DEFAULT_CONTEXT) {
+                /** H2 refuses {@code MAX(SUM(x))}: an aggregate over an aggregate becomes a derived table. */
+                @Override
+                public boolean supportsNestedAggregations() {
+                    return false;
+                }
+
                 @Override
                 public StringBuilder quoteIdentifier(StringBuilder buf, String val) {
                     return super.quoteIdentifier(buf, val.toUpperCase(Locale.ROOT));
@@ -179,7 +185,13 @@ public final class Planning {
             LOG.debug("SqlToRel refused a plan", e);
             throw new MoleSignalException(ErrorCode.SQL_UNSUPPORTED, "this query construct is not supported", null);
         }
-        RelNode rel = relRoot.project();
+        RelNode rel;
+        try {
+            rel = JoinShaping.reshape(relRoot.project());
+        } catch (RuntimeException | AssertionError e) {
+            LOG.debug("join reshaping refused a plan", e);
+            throw new MoleSignalException(ErrorCode.SQL_UNSUPPORTED, "this query construct is not supported", null);
+        }
 
         RelNode guarded;
         try {
