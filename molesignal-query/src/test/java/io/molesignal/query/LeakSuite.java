@@ -157,6 +157,15 @@ final class LeakSuite {
         add(c, "SELECT 1 / (size_bytes - 10) FROM logs WHERE size_bytes <> 10");
         // name resolution and catalog probes (errors must not depend on other orgs)
         add(c, "SELECT * FROM secret_admin");
+        // the column stream, unquoted (Calcite reserves STREAM; the planner quotes it in identifier positions)
+        add(c, "SELECT stream, count(*) FROM logs GROUP BY stream");
+        add(c, "SELECT count(*) FROM logs WHERE stream = 'main' AND 1/(size_bytes - 7) > 0");
+        add(c, "SELECT stream FROM spans WHERE stream LIKE 'm%' AND CAST(trace_id AS INTEGER) > 0");
+        add(c, "SELECT s.stream, count(*) FROM spans s JOIN logs l ON l.stream = s.stream AND l.trace_id = s.trace_id "
+                + "GROUP BY s.stream");
+        add(c, "SELECT stream AS st, count(*) FROM metrics WHERE stream IN (SELECT stream FROM logs WHERE "
+                + "CAST(trace_id AS INTEGER) > 1000) GROUP BY stream");
+        add(c, "SELECT STREAM * FROM logs");
         add(c, "SELECT * FROM does_not_exist");
         add(c, "SELECT * FROM \"metadata\".\"TABLES\"");
         add(c, "SELECT * FROM information_schema.tables");

@@ -126,6 +126,79 @@ class TenantQueryPlannerTest {
     }
 
     @Test
+    void streamIsAColumnNameUnquotedButSelectStreamStaysRefused() {
+        for (String q : List.of("SELECT stream FROM logs WHERE stream = 'x'",
+                "SELECT STREAM FROM logs WHERE Stream IN ('a', 'b') ORDER BY stream",
+                "SELECT stream, count(*) FROM logs GROUP BY stream HAVING stream <> 'x'",
+                "SELECT stream AS s FROM spans", "SELECT l.stream FROM logs l JOIN spans stream ON stream.stream = l.stream",
+                "SELECT \"stream\" FROM metrics", "SELECT stream || '-' || level FROM logs",
+                "SELECT count(*) FROM logs WHERE message = 'select stream from x' -- stream\n AND stream > ''")) {
+            PlannedQuery p = pg.plan(Fixture.principal(Fixture.ACME), q);
+            assertThat(p.sql()).as(q).contains("\"stream\"").contains("\"org_id\" = ?");
+        }
+        assertThat(pg.plan(Fixture.principal(Fixture.ACME), "SELECT stream FROM logs").columns())
+                .containsExactly(new ResultColumn("stream", ColumnType.STRING));
+        // a string literal that says stream is not touched
+        assertThat(pg.plan(Fixture.principal(Fixture.ACME), "SELECT stream FROM logs WHERE message LIKE '%stream%'")
+                .bindValues()).contains("%stream%");
+        for (String q : List.of("SELECT STREAM * FROM logs", "SELECT STREAM level FROM logs",
+                "SELECT count(*) FROM (SELECT STREAM * FROM logs) x")) {
+            assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), q))
+                    .isInstanceOfSatisfying(MoleSignalException.class, e -> {
+                        assertThat(e.code()).as(q).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+                        assertThat(e.getMessage()).contains("SELECT STREAM");
+                    });
+        }
+        // error positions are the tenant's, not those of the quoted text
+        assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), "SELECT stream, stream, nope FROM logs"))
+                .isInstanceOfSatisfying(MoleSignalException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.SQL_VALIDATE);
+                    assertThat(e.line()).hasValue(1);
+                    assertThat(e.column()).hasValue(24);
+                });
+    }
+
+    @Test
+    void decryptOutsideTheOutermostSelectListAndWhereIsUnsupported() {
+        for (String q : List.of(
+                "SELECT decrypt(message, 'k') AS m FROM logs GROUP BY 1",
+                "SELECT decrypt(message, 'k') AS m FROM logs GROUP BY m",
+                "SELECT decrypt(message, 'k') AS m, count(*) FROM logs GROUP BY ROLLUP(m)",
+                "SELECT decrypt(message, 'k') AS m FROM logs ORDER BY m",
+                "SELECT decrypt(message, 'k') AS m FROM logs ORDER BY 1 DESC NULLS LAST",
+                "SELECT decrypt(message, 'k') AS m FROM logs ORDER BY lower(m)",
+                "WITH x AS (SELECT 1 AS a) SELECT decrypt(message, 'k') AS m FROM logs ORDER BY m",
+                "SELECT DISTINCT decrypt(message, 'k') FROM logs",
+                "SELECT decrypt(message, 'k') AS m, count(*) FROM logs GROUP BY message HAVING m = 'a'",
+                "SELECT level FROM logs GROUP BY decrypt(message, 'k'), level",
+                "SELECT level FROM logs ORDER BY decrypt(message, 'k')",
+                "SELECT level, count(*) FROM logs GROUP BY level HAVING max(decrypt(message, 'k')) = 'a'",
+                "SELECT count(decrypt(message, 'k')) FROM logs",
+                "SELECT count(DISTINCT decrypt(message, 'k')) FROM logs",
+                "SELECT row_number() OVER (PARTITION BY decrypt(message, 'k')) FROM logs",
+                "SELECT first_value(decrypt(message, 'k')) OVER (ORDER BY ts) FROM logs",
+                "SELECT * FROM (SELECT decrypt(message, 'k') AS m FROM logs) x",
+                "SELECT level FROM logs WHERE trace_id IN (SELECT decrypt(trace_id, 'k') FROM spans)",
+                "SELECT l.level FROM logs l JOIN spans s ON decrypt(s.name, 'k') = 'x'",
+                "SELECT decrypt(message, 'k') FROM logs UNION SELECT name FROM spans",
+                "SELECT level FROM logs WHERE decrypt(message, 'k') LIKE 'a%'",
+                "SELECT level FROM logs WHERE decrypt(message, 'k') = 'a' OR level = 'x'",
+                "SELECT level FROM logs WHERE decrypt(message, 'k') = trace_id")) {
+            assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), q))
+                    .isInstanceOfSatisfying(MoleSignalException.class, e -> {
+                        assertThat(e.code()).as(q + " → " + e.getMessage()).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+                        assertThat(e.getMessage()).as(q).contains("decrypt()");
+                    });
+        }
+        for (String q : List.of("SELECT decrypt(message, 'k') AS m, level FROM logs ORDER BY level, ts",
+                "SELECT decrypt(message, 'k') AS m, count(*) FROM logs GROUP BY message ORDER BY 2",
+                "SELECT try_decrypt(message, 'k', 'msg') AS m FROM logs WHERE decrypt(trace_id, 'k') IN ('a') "
+                        + "ORDER BY ts LIMIT 5")) {
+            assertThat(pg.plan(Fixture.principal(Fixture.ACME), q).sql()).as(q).contains("\"org_id\" = ?");
+        }
+    }
+
+    @Test
     void otherDialectsGetTheirSqlText() {
         for (TargetDialect d : List.of(TargetDialect.CLICKHOUSE, TargetDialect.TRINO)) {
             TenantQueryPlanner p = TenantQueryPlanner.builder().catalog(Fixture.catalog()).dialect(d).build();

@@ -126,6 +126,23 @@ public final class Planning {
      *         {@code SQL_UNSUPPORTED}
      */
     public Plan plan(String sql) {
+        StreamIdentifiers.Result quoted = StreamIdentifiers.quote(sql);
+        if (quoted.rewrites().isEmpty()) {
+            return planText(sql);
+        }
+        try {
+            return planText(quoted.sql());
+        } catch (MoleSignalException e) {
+            if (e.line().isEmpty() || e.column().isEmpty()) {
+                throw e;
+            }
+            int line = e.line().getAsInt();
+            throw new MoleSignalException(e.code(), e.getMessage(), line,
+                    quoted.column(line, e.column().getAsInt()), e.getCause());
+        }
+    }
+
+    private Plan planText(String sql) {
         SqlNode stmt = parse(sql);
         int userParams = SqlPrep.countParams(stmt);
         SqlPrep prep = new SqlPrep(userParams);

@@ -97,7 +97,11 @@ public final class SqlPrep {
         walk(stmt, this::deny);
         SqlSelect outer = outermostSelect(stmt);
         if (outer != null) {
+            List<SqlNode> before = new ArrayList<>(outer.getSelectList().getList());
             rewriteDecryptSelect(outer);
+            if (!decrypts.isEmpty()) {
+                refuseUsesOfDecryptItems(stmt, outer, before);
+            }
             rewriteDecryptWhere(outer);
         }
         walk(stmt, n -> {
@@ -112,6 +116,10 @@ public final class SqlPrep {
     private void deny(SqlNode n) {
         if (n instanceof SqlSelect s && s.getHints() != null && s.getHints().size() > 0) {
             throw unsupported("query hints are not allowed", s.getHints().getParserPosition());
+        }
+        if (n instanceof SqlSelect s && s.isKeywordPresent(org.apache.calcite.sql.SqlSelectKeyword.STREAM)) {
+            throw unsupported("streaming queries (SELECT STREAM) are not supported; to read the column stream "
+                    + "right after SELECT, follow it with a comma, AS or FROM", s.getParserPosition());
         }
         if (n instanceof SqlIdentifier id) {
             if (id.names.size() == 1 && DENIED_FUNCTIONS.contains(id.names.get(0).toUpperCase(Locale.ROOT))) {
@@ -149,6 +157,67 @@ public final class SqlPrep {
             }
         }
         return n instanceof SqlSelect s ? s : null;
+    }
+
+    /**
+     * A decrypt select item is plaintext only in the result: the query itself sees its ciphertext. So it may not be
+     * used where its value would matter in the database — {@code DISTINCT}, or named by alias or ordinal in
+     * {@code GROUP BY}, {@code HAVING}, {@code ORDER BY} or {@code QUALIFY} — where the query would silently compare
+     * ciphertexts (of randomized keys, different for equal plaintexts).
+     */
+    private static void refuseUsesOfDecryptItems(SqlNode stmt, SqlSelect outer, List<SqlNode> items) {
+        Set<String> aliases = new java.util.HashSet<>();
+        Set<Integer> ordinals = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            SqlNode item = items.get(i);
+            SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+            if (expr instanceof SqlCall c && isDecrypt(c)) {
+                ordinals.add(i + 1);
+                if (item.getKind() == SqlKind.AS) {
+                    aliases.add(((SqlIdentifier) ((SqlCall) item).operand(1)).getSimple().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        if (outer.isDistinct()) {
+            throw unsupported("decrypt() cannot be combined with SELECT DISTINCT: the database would compare "
+                    + "ciphertexts", outer.getParserPosition());
+        }
+        refuseReferences(outer.getGroup(), "GROUP BY", aliases, ordinals);
+        refuseReferences(outer.getHaving(), "HAVING", aliases, Set.of());
+        refuseReferences(outer.getQualify(), "QUALIFY", aliases, Set.of());
+        refuseReferences(outer.getOrderList(), "ORDER BY", aliases, ordinals);
+        if (stmt instanceof SqlOrderBy ob) {
+            refuseReferences(ob.orderList, "ORDER BY", aliases, ordinals);
+        } else if (stmt instanceof SqlWith w && w.body instanceof SqlOrderBy ob) {
+            refuseReferences(ob.orderList, "ORDER BY", aliases, ordinals);
+        }
+    }
+
+    private static void refuseReferences(SqlNode clause, String name, Set<String> aliases, Set<Integer> ordinals) {
+        if (clause == null) {
+            return;
+        }
+        List<SqlNode> items = clause instanceof SqlNodeList nl ? nl.getList() : List.of(clause);
+        for (SqlNode item : items) {
+            SqlNode top = item;
+            while (top instanceof SqlCall c && (c.getKind() == SqlKind.DESCENDING
+                    || c.getKind() == SqlKind.NULLS_FIRST || c.getKind() == SqlKind.NULLS_LAST)) {
+                top = c.operand(0);
+            }
+            if (top instanceof SqlLiteral lit && lit.getTypeName().getFamily()
+                    == org.apache.calcite.sql.type.SqlTypeFamily.NUMERIC
+                    && ordinals.contains(lit.intValue(false))) {
+                throw unsupported("decrypt() results cannot be used in " + name
+                        + ": the database would use the ciphertext", lit.getParserPosition());
+            }
+            walk(item, n -> {
+                if (n instanceof SqlIdentifier id && id.isSimple()
+                        && aliases.contains(id.getSimple().toLowerCase(Locale.ROOT))) {
+                    throw unsupported("decrypt() results cannot be used in " + name
+                            + ": the database would use the ciphertext", id.getParserPosition());
+                }
+            });
+        }
     }
 
     private static boolean isDecrypt(SqlCall c) {
