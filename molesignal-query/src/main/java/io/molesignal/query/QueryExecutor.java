@@ -46,8 +46,10 @@ import io.molesignal.query.internal.SqlErrors;
  * ({@code QueryEndToEndBenchmark}) measured it over the 1.10× goal on the {@code LIKE … ORDER BY ts LIMIT 100} query
  * (PostgreSQL withholds statistics from non-leakproof operators under RLS).
  *
- * <p><b>Limits.</b> At most {@link Builder#maxRows(int)} rows are returned ({@link QueryResult#truncated()} tells
- * when more existed); the statement timeout ({@link Builder#statementTimeout(Duration)}) ends a query with
+ * <p><b>Limits.</b> At most {@link Builder#maxRows(int)} rows are returned, or fewer when a call passes its own
+ * limit ({@link #execute(Principal, String, List, int)}); the database is asked for one row more than the limit
+ * (JDBC {@code maxRows}, fetch size at most 1,000), and {@link QueryResult#truncated()} tells when more existed;
+ * the statement timeout ({@link Builder#statementTimeout(Duration)}) ends a query with
  * {@code QUERY_TIMEOUT}. Database errors become error codes with fixed messages that never carry stored values.
  *
  * <p>Thread-safe.
@@ -99,8 +101,20 @@ public final class QueryExecutor {
      *         {@code UNAVAILABLE}
      */
     public QueryResult execute(Principal principal, String sql, List<?> params) {
+        return execute(principal, sql, params, maxRows);
+    }
+
+    /**
+     * Runs a query and collects at most {@code limit} rows (capped by {@link Builder#maxRows(int)}): the database is
+     * asked for one row more than that ({@code setMaxRows}), so {@link QueryResult#truncated()} tells whether more
+     * existed without fetching them. Errors as {@link #execute(Principal, String, List)}.
+     *
+     * @param limit the row limit of this call, at least 1 (API.md's {@code limit})
+     * @throws IllegalArgumentException when {@code limit} is less than 1
+     */
+    public QueryResult execute(Principal principal, String sql, List<?> params, int limit) {
         List<List<Object>> rows = new ArrayList<>();
-        QueryResult r = stream(principal, sql, params, rows::add);
+        QueryResult r = stream(principal, sql, params, limit, rows::add);
         return new QueryResult(r.columns(), rows, r.rowCount(), r.truncated());
     }
 
@@ -109,8 +123,24 @@ public final class QueryExecutor {
      * Errors as {@link #execute}.
      */
     public QueryResult stream(Principal principal, String sql, List<?> params, Consumer<List<Object>> sink) {
+        return stream(principal, sql, params, maxRows, sink);
+    }
+
+    /**
+     * {@link #stream(Principal, String, List, Consumer)} handing at most {@code limit} rows (capped by
+     * {@link Builder#maxRows(int)}) to {@code sink}; {@link QueryResult#truncated()} as in
+     * {@link #execute(Principal, String, List, int)}.
+     *
+     * @throws IllegalArgumentException when {@code limit} is less than 1
+     */
+    public QueryResult stream(Principal principal, String sql, List<?> params, int limit,
+                              Consumer<List<Object>> sink) {
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(sink, "sink");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        int rowLimit = Math.min(limit, maxRows);
         admission.admit(principal);
         PlannedQuery pq = planner.plan(principal, sql, params);
         List<Object> binds = pq.bindValues(cipher);
@@ -126,8 +156,8 @@ public final class QueryExecutor {
                 }
                 try (PreparedStatement ps = c.prepareStatement(plan.sql(), ResultSet.TYPE_FORWARD_ONLY,
                         ResultSet.CONCUR_READ_ONLY)) {
-                    ps.setFetchSize(Math.min(maxRows + 1, 1000));
-                    ps.setMaxRows(maxRows + 1);
+                    ps.setFetchSize(Math.min(rowLimit + 1, 1000));
+                    ps.setMaxRows(rowLimit + 1);
                     ps.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
                     for (int i = 0; i < binds.size(); i++) {
                         bind(c, ps, i + 1, binds.get(i));
@@ -138,7 +168,7 @@ public final class QueryExecutor {
                         ResultSetMetaData md = rs.getMetaData();
                         List<ResultColumn> cols = plan.columns();
                         while (rs.next()) {
-                            if (count == maxRows) {
+                            if (count == rowLimit) {
                                 truncated = true;
                                 break;
                             }

@@ -219,6 +219,64 @@ abstract class ExecutorContract {
     }
 
     @Test
+    void decryptSelectItemsAreRefusedWhereTheDatabaseWouldUseTheirCiphertext() {
+        QueryExecutor ex = executor(planner());
+        // each would group, order or deduplicate ciphertexts (randomized: one group per row)
+        for (String bad : List.of(
+                "SELECT decrypt(message, 'rk') AS m, count(*) FROM logs WHERE service = 'crypto2' GROUP BY 1",
+                "SELECT decrypt(message, 'dk') AS m, count(*) FROM logs WHERE service = 'crypto' GROUP BY m",
+                "SELECT decrypt(message, 'dk') AS m FROM logs WHERE service = 'crypto' ORDER BY m",
+                "SELECT decrypt(message, 'dk') AS m FROM logs WHERE service = 'crypto' ORDER BY 1 DESC",
+                "SELECT DISTINCT decrypt(message, 'rk') FROM logs WHERE service = 'crypto2'",
+                "SELECT decrypt(message, 'dk') AS m, count(*) FROM logs GROUP BY message HAVING m > 'a'")) {
+            assertThatThrownBy(() -> rows(ex, Fixture.ACME, bad)).isInstanceOfSatisfying(MoleSignalException.class,
+                    e -> {
+                        assertThat(e.code()).as(bad).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+                        assertThat(e.getMessage()).as(bad).contains("decrypt()");
+                        assertThat(e.line()).as(bad).isPresent();
+                    });
+        }
+        // ordering by another column, and grouping by the stored column itself, stay allowed
+        assertThat(rows(ex, Fixture.ACME, "SELECT decrypt(message, 'dk') AS m FROM logs WHERE service = 'crypto' "
+                + "ORDER BY trace_id DESC")).containsExactly(List.of("same-plaintext"), List.of("secret-acme"));
+        assertThat(rows(ex, Fixture.ACME, "SELECT decrypt(message, 'dk') AS m, count(*) FROM logs "
+                + "WHERE service = 'crypto' GROUP BY message ORDER BY 2, message"))
+                .hasSize(2).allMatch(r -> r.get(1).equals(1L));
+    }
+
+    @Test
+    void perCallLimitStopsAtLimitAndSetsTruncated() {
+        QueryExecutor ex = QueryExecutor.builder().database(db().database()).planner(planner()).maxRows(5).build();
+        String q = "SELECT ts FROM logs ORDER BY ts";
+        QueryResult two = ex.execute(Fixture.principal(Fixture.ACME), q, List.of(), 2);
+        assertThat(two.rows()).hasSize(2);
+        assertThat(two.rowCount()).isEqualTo(2);
+        assertThat(two.truncated()).isTrue();
+        assertThat(two.rows()).isEqualTo(ex.execute(Fixture.principal(Fixture.ACME), q, List.of()).rows()
+                .subList(0, 2));
+        // the builder's maxRows caps a larger per-call limit
+        QueryResult capped = ex.execute(Fixture.principal(Fixture.ACME), q, List.of(), 100_000);
+        assertThat(capped.rows()).hasSize(5);
+        assertThat(capped.truncated()).isTrue();
+        // exactly as many rows as the limit: not truncated (acme has 9 log rows here)
+        QueryExecutor big = QueryExecutor.builder().database(db().database()).planner(planner()).build();
+        QueryResult exact = big.execute(Fixture.principal(Fixture.ACME), q, List.of(), 9);
+        assertThat(exact.rows()).hasSize(9);
+        assertThat(exact.truncated()).isFalse();
+        QueryResult over = big.execute(Fixture.principal(Fixture.ACME), q, List.of(), 8);
+        assertThat(over.rows()).hasSize(8);
+        assertThat(over.truncated()).isTrue();
+        List<List<Object>> streamed = new ArrayList<>();
+        QueryResult s = big.stream(Fixture.principal(Fixture.ACME), q, List.of(), 3, streamed::add);
+        assertThat(streamed).hasSize(3);
+        assertThat(s.rows()).isEmpty();
+        assertThat(s.rowCount()).isEqualTo(3);
+        assertThat(s.truncated()).isTrue();
+        assertThatThrownBy(() -> big.execute(Fixture.principal(Fixture.ACME), q, List.of(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void mixedOrgQueriesOnEightThreadsEachGetTheirOwnRows() throws Exception {
         QueryExecutor ex = executor(planner());
         List<OrgId> orgs = List.of(Fixture.ACME, Fixture.GLOBEX, INITECH);

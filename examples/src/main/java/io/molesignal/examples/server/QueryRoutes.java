@@ -77,22 +77,21 @@ final class QueryRoutes {
             }
         }
         int limit = b.hasNonNull("limit") ? Call.intField(b, "limit", 1, 100_000).getAsInt() : 1000;
-        QueryResult r = executor.execute(call.principal(), sql, params);
-        List<List<Object>> resultRows = r.rows().size() > limit ? r.rows().subList(0, limit) : r.rows();
-        boolean truncated = r.truncated() || r.rows().size() > limit;
+        // the executor fetches limit + 1 rows and reports whether more existed
+        QueryResult r = executor.execute(call.principal(), sql, params, limit);
         ObjectNode body = Json.obj();
         ArrayNode cols = body.putArray("columns");
         for (ResultColumn c : r.columns()) {
             cols.addObject().put("name", c.name()).put("type", c.type().wireName());
         }
         ArrayNode rows = body.putArray("rows");
-        for (List<Object> row : resultRows) {
+        for (List<Object> row : r.rows()) {
             ArrayNode a = rows.addArray();
             for (Object v : row) {
                 addValue(a, v);
             }
         }
-        body.put("truncated", truncated);
+        body.put("truncated", r.truncated());
         call.json(200, body);
     }
 
