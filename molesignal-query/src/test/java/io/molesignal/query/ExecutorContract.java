@@ -245,6 +245,23 @@ abstract class ExecutorContract {
     }
 
     @Test
+    void recursiveQueryJoiningATenantTableReturnsTheCallersTree() {
+        // acme's spans: 11 (root) ← 12, 21 (root), 31 (root); other orgs' spans point at 11 and 12 as parents
+        QueryExecutor ex = executor(planner());
+        String q = "WITH RECURSIVE tree(span_id, depth) AS (SELECT span_id, 0 FROM spans WHERE parent_id IS NULL "
+                + "UNION ALL SELECT s.span_id, t.depth + 1 FROM tree t JOIN spans s ON s.parent_id = t.span_id "
+                + "WHERE t.depth < 5) SELECT span_id, depth FROM tree ORDER BY span_id";
+        assertThat(rows(ex, Fixture.ACME, q)).containsExactly(List.of("11", 0L), List.of("12", 1L),
+                List.of("21", 0L), List.of("31", 0L));
+        // globex's spans have parents only among acme's span ids: no root, no tree
+        assertThat(rows(ex, Fixture.GLOBEX, q)).isEmpty();
+        // inside a subquery too (the recursive WITH is hoisted to the top of the generated statement)
+        assertThat(rows(ex, Fixture.ACME, "SELECT count(*) FROM spans WHERE span_id IN (" + q.replace(
+                " ORDER BY span_id", "").replace("SELECT span_id, depth FROM tree", "SELECT span_id FROM tree "
+                + "WHERE depth > 0") + ")")).containsExactly(List.of(1L));
+    }
+
+    @Test
     void perCallLimitStopsAtLimitAndSetsTruncated() {
         QueryExecutor ex = QueryExecutor.builder().database(db().database()).planner(planner()).maxRows(5).build();
         String q = "SELECT ts FROM logs ORDER BY ts";

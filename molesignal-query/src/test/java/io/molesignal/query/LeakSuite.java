@@ -116,6 +116,24 @@ final class LeakSuite {
                 + "UNION ALL SELECT s.span_id, 1/(s.duration_ms - 7) FROM spans s JOIN tree t ON s.parent_id = t.span_id "
                 + "WHERE CAST(s.trace_id AS INTEGER) > 0) SELECT count(*) FROM tree WHERE 1/(d - 7) >= 0");
         add(c, "WITH RECURSIVE logs(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM logs WHERE n < 3) SELECT count(*) FROM logs");
+        // recursive members that join tenant tables (guarded scans inside the step), also inside subqueries
+        addOrdered(c, "WITH RECURSIVE tree(span_id, depth, path) AS (SELECT span_id, 0, CAST(span_id AS VARCHAR(200)) "
+                + "FROM spans WHERE parent_id IS NULL UNION ALL SELECT s.span_id, t.depth + 1, t.path || '/' || s.span_id "
+                + "FROM tree t JOIN spans s ON s.parent_id = t.span_id WHERE t.depth < 4) "
+                + "SELECT span_id, depth, path FROM tree ORDER BY path, depth");
+        add(c, "WITH RECURSIVE tree(span_id, d) AS (SELECT span_id, 0 FROM spans WHERE parent_id IS NULL "
+                + "UNION ALL SELECT s.span_id, t.d + 1 FROM tree t JOIN spans s ON s.parent_id = t.span_id "
+                + "AND 1/(s.duration_ms - 7) >= 0 AND t.d < 3) SELECT count(*), max(d) FROM tree");
+        add(c, "WITH RECURSIVE chain(trace_id, n) AS (SELECT trace_id, 1 FROM logs WHERE trace_id = '1001' "
+                + "UNION SELECT l.trace_id, c.n + 1 FROM chain c JOIN logs l ON CAST(l.trace_id AS INTEGER) = "
+                + "CAST(c.trace_id AS INTEGER) + 1 WHERE c.n < 10) SELECT trace_id, n FROM chain");
+        add(c, "SELECT count(*) FROM logs WHERE trace_id IN (WITH RECURSIVE tree(span_id, trace_id) AS "
+                + "(SELECT span_id, trace_id FROM spans WHERE parent_id IS NULL UNION ALL SELECT s.span_id, s.trace_id "
+                + "FROM tree t JOIN spans s ON s.parent_id = t.span_id) SELECT trace_id FROM tree)");
+        add(c, "WITH RECURSIVE tree(span_id, svc) AS (SELECT span_id, service FROM spans WHERE parent_id IS NULL "
+                + "UNION ALL SELECT s.span_id, l.service FROM tree t JOIN spans s ON s.parent_id = t.span_id "
+                + "JOIN logs l ON l.trace_id = s.trace_id AND CAST(l.size_bytes / (l.size_bytes - 7) AS INTEGER) >= 0) "
+                + "SELECT svc, count(*) FROM tree GROUP BY svc");
         // CTEs, set operations, LATERAL, VALUES
         add(c, "WITH s AS (SELECT trace_id FROM spans) SELECT count(*) FROM logs WHERE trace_id IN (SELECT trace_id FROM s)");
         add(c, "WITH spans AS (SELECT * FROM logs) SELECT count(*) FROM spans");

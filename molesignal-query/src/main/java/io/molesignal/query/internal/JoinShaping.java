@@ -13,7 +13,10 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.rules.FilterJoinRule;
+import org.apache.calcite.schema.TransientTable;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
@@ -28,7 +31,9 @@ import org.apache.calcite.rex.RexUtil;
  * branch of an {@code OR} are factored out first (TPC-H Q19's {@code p_partkey = l_partkey}), and a filter that mixes
  * subquery conjuncts with plain ones is split so the plain ones can move. Nothing is evaluated; filters
  * that hold a subquery or define correlation variables stay where they are. The guard and the checker run on the
- * result, so a moved predicate is guarded wherever it ends up.
+ * result, so a moved predicate is guarded wherever it ends up. In the recursive member of a recursive {@code WITH},
+ * a filter over an inner join with the working table joins the {@code ON} condition whole (H2 resolves the working
+ * table only in the member's own {@code FROM}, not inside a derived table).
  */
 final class JoinShaping {
     private static final HepProgram PROGRAM = new HepProgramBuilder()
@@ -37,7 +42,8 @@ final class JoinShaping {
                             .predicate(f -> f.getVariablesSet().isEmpty()
                                     && !RexUtil.SubQueryFinder.containsSubQuery(f))
                             .oneInput(b1 -> b1.operand(Join.class)
-                                    .predicate(j -> j.getVariablesSet().isEmpty()).anyInputs()))
+                                    .predicate(j -> j.getVariablesSet().isEmpty() && !readsWorkingTable(j))
+                                    .anyInputs()))
                     .as(FilterJoinRule.FilterIntoJoinRule.FilterIntoJoinRuleConfig.class)
                     .toRule())
             .build();
@@ -52,6 +58,14 @@ final class JoinShaping {
     private static RelNode split(RelNode rel) {
         if (!(rel instanceof Filter f)) {
             return rel;
+        }
+        if (f.getInput() instanceof Join j && j.getJoinType() == JoinRelType.INNER && readsWorkingTable(j)
+                && f.getVariablesSet().isEmpty() && !RexUtil.SubQueryFinder.containsSubQuery(f)) {
+            // the recursive member of a recursive WITH: H2 resolves the working table only in the member's own
+            // FROM, never inside a derived table, so its filters join the ON condition instead of moving below
+            RexNode on = RexUtil.composeConjunction(f.getCluster().getRexBuilder(),
+                    List.of(j.getCondition(), f.getCondition()));
+            return j.copy(j.getTraitSet(), on, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone());
         }
         if (!RexUtil.SubQueryFinder.containsSubQuery(f)) {
             // (k = j AND a) OR (k = j AND b) → k = j AND (a OR b): the join predicate becomes a conjunct
@@ -71,6 +85,17 @@ final class JoinShaping {
         RelNode below = LogicalFilter.create(f.getInput(), RexUtil.composeConjunction(rex, plain));
         return LogicalFilter.create(below, RexUtil.composeConjunction(rex, withSub),
                 ImmutableSet.copyOf(f.getVariablesSet()));
+    }
+
+    /** Whether a join reads a recursive WITH's working table directly. */
+    private static boolean readsWorkingTable(Join j) {
+        for (RelNode in : j.getInputs()) {
+            RelNode r = in instanceof org.apache.calcite.plan.hep.HepRelVertex v ? v.getCurrentRel() : in;
+            if (r instanceof TableScan ts && ts.getTable().unwrap(TransientTable.class) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reshapes {@code rel} and the plans of its subqueries. */

@@ -1,11 +1,15 @@
 package io.molesignal.query.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.google.common.collect.ImmutableList;
 import org.apache.calcite.rel.core.RepeatUnion;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
+import org.apache.calcite.schema.TransientTable;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
@@ -19,21 +23,27 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * Calcite's {@link RelToSqlConverter} plus {@link RepeatUnion} (a recursive {@code WITH}), which Calcite 1.42 does
- * not convert: written as a derived table {@code (WITH RECURSIVE t(cols) AS (seed UNION [ALL] step) SELECT * FROM
- * t)}, which PostgreSQL and H2 both accept.
+ * not convert. Each recursive query becomes an item {@code __ms_rN(cols) AS (seed UNION [ALL] step)} of one
+ * {@code WITH RECURSIVE} at the top of the statement ({@link #statement(SqlNode)}) — H2 accepts a recursive
+ * {@code WITH} only there — and is read where it was as {@code (SELECT cols FROM __ms_rN)}. The reserved
+ * {@code __ms} prefix (tenants cannot write it) keeps the hoisted name from capturing a table of the same name
+ * elsewhere in the statement. Not thread-safe: one instance per statement.
  */
 public class MsRelToSql extends RelToSqlConverter {
+    private final List<SqlNode> withItems = new ArrayList<>();
+    private final Map<List<String>, String> transientNames = new HashMap<>();
+
     public MsRelToSql(SqlDialect dialect) {
         super(dialect);
     }
 
-    /** A recursive WITH query. */
+    /** A recursive WITH query: hoisted into the statement's {@code WITH RECURSIVE}, read here by name. */
     public Result visit(RepeatUnion e) {
         SqlParserPos pos = SqlParserPos.ZERO;
+        String name = "__ms_r" + transientNames.size();
+        transientNames.put(e.getTransientTable().getQualifiedName(), name);
         SqlNode seed = visitInput(e, 0).asStatement();
         SqlNode step = visitInput(e, 1).asStatement();
-        List<String> qn = e.getTransientTable().getQualifiedName();
-        String name = qn.get(qn.size() - 1);
         List<SqlNode> cols = new ArrayList<>();
         List<SqlNode> items = new ArrayList<>();
         List<String> cteNames = e.getTransientTable().getRowType().getFieldNames();
@@ -44,11 +54,29 @@ public class MsRelToSql extends RelToSqlConverter {
                     new SqlIdentifier(outNames.get(i), pos)));
         }
         SqlNode union = (e.all ? SqlStdOperatorTable.UNION_ALL : SqlStdOperatorTable.UNION).createCall(pos, seed, step);
-        SqlWithItem item = new SqlWithItem(pos, new SqlIdentifier(name, pos), new SqlNodeList(cols, pos), union,
-                SqlLiteral.createBoolean(true, pos));
+        withItems.add(new SqlWithItem(pos, new SqlIdentifier(name, pos), new SqlNodeList(cols, pos), union,
+                SqlLiteral.createBoolean(true, pos)));
         SqlSelect select = new SqlSelect(pos, null, new SqlNodeList(items, pos), new SqlIdentifier(name, pos), null,
                 null, null, null, null, null, null, null, null);
-        SqlWith with = new SqlWith(pos, SqlNodeList.of(item), select);
-        return result(with, ImmutableList.of(Clause.SELECT), e, null);
+        return result(select, ImmutableList.of(Clause.SELECT), e, null);
+    }
+
+    /** A scan of a recursive query's working table reads the hoisted item. */
+    @Override
+    public Result visit(TableScan e) {
+        String name = e.getTable().unwrap(TransientTable.class) == null ? null
+                : transientNames.get(e.getTable().getQualifiedName());
+        if (name == null) {
+            return super.visit(e);
+        }
+        return result(new SqlIdentifier(name, SqlParserPos.ZERO), ImmutableList.of(Clause.FROM), e, null);
+    }
+
+    /** The whole statement: {@code stmt}, under one {@code WITH RECURSIVE} when it reads recursive queries. */
+    public SqlNode statement(SqlNode stmt) {
+        if (withItems.isEmpty()) {
+            return stmt;
+        }
+        return new SqlWith(SqlParserPos.ZERO, new SqlNodeList(withItems, SqlParserPos.ZERO), stmt);
     }
 }

@@ -224,8 +224,8 @@ public final class Planning {
 
         SqlString out;
         try {
-            RelToSqlConverter r2s = new MsRelToSql(dialect);
-            SqlNode outNode = r2s.visitRoot(guarded).asStatement();
+            MsRelToSql r2s = new MsRelToSql(dialect);
+            SqlNode outNode = r2s.statement(r2s.visitRoot(guarded).asStatement());
             out = outNode.toSqlString(c -> c.withDialect(dialect).withQuoteAllIdentifiers(true)
                     .withAlwaysUseParentheses(false).withIndentation(0).withLineFolding(null));
         } catch (MoleSignalException e) {
