@@ -37,7 +37,7 @@ import io.molesignal.query.internal.SqlErrors;
 
 /**
  * Runs tenant queries over the host's database: admission (the query-rate quota hook) → plan (cached) → bind the
- * org from the principal → run in one read-only transaction → stream rows → decrypt marked columns in Java.
+ * org from the principal → run as one transaction → stream rows → decrypt marked columns in Java.
  *
  * <p><b>Walls.</b> The planner's guard is always on. With {@link Builder#rowLevelSecurity(RowLevelSecurity)} on
  * PostgreSQL, each query also runs through core's {@link TenantSession}: {@code SET LOCAL ROLE} to a role without
@@ -48,8 +48,10 @@ import io.molesignal.query.internal.SqlErrors;
  *
  * <p><b>Limits.</b> At most {@link Builder#maxRows(int)} rows are returned, or fewer when a call passes its own
  * limit ({@link #execute(Principal, String, List, int)}); the database is asked for one row more than the limit
- * (JDBC {@code maxRows}, fetch size at most 1,000), and {@link QueryResult#truncated()} tells when more existed;
- * the statement timeout ({@link Builder#statementTimeout(Duration)}) ends a query with
+ * (JDBC {@code maxRows}, fetch size at most 1,001), and {@link QueryResult#truncated()} tells when more existed.
+ * Without the RLS wall, a query whose limit fits one fetch runs in auto-commit (a single statement is its own
+ * transaction, without the COMMIT round trip); otherwise in an explicit transaction (a cursor fetches in batches).
+ * The statement timeout ({@link Builder#statementTimeout(Duration)}) ends a query with
  * {@code QUERY_TIMEOUT}. Database errors become error codes with fixed messages that never carry stored values.
  *
  * <p>Thread-safe.
@@ -145,50 +147,80 @@ public final class QueryExecutor {
         PlannedQuery pq = planner.plan(principal, sql, params);
         List<Object> binds = pq.bindValues(cipher);
         Plan plan = pq.plan();
-        return session.run(principal.org(), tx -> {
-            Connection c = tx.connection();
+        boolean subSecondTimeout = database.dialect() == Dialect.POSTGRESQL && timeout.toMillis() % 1000 != 0;
+        if (!session.rowLevelSecurityActive() && !subSecondTimeout && rowLimit + 1 <= FETCH_SIZE) {
+            // One statement whose rows fit one fetch: auto-commit runs it as its own transaction and saves the
+            // COMMIT round trip (a cursor in an explicit transaction would fetch the same single batch).
+            Connection c;
             try {
-                // JDBC's timeout has whole seconds; a sub-second timeout on PostgreSQL costs one more round trip.
-                if (database.dialect() == Dialect.POSTGRESQL && timeout.toMillis() % 1000 != 0) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(plan.sql(), ResultSet.TYPE_FORWARD_ONLY,
-                        ResultSet.CONCUR_READ_ONLY)) {
-                    ps.setFetchSize(Math.min(rowLimit + 1, 1000));
-                    ps.setMaxRows(rowLimit + 1);
-                    ps.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
-                    for (int i = 0; i < binds.size(); i++) {
-                        bind(c, ps, i + 1, binds.get(i));
-                    }
-                    long count = 0;
-                    boolean truncated = false;
-                    try (ResultSet rs = ps.executeQuery()) {
-                        ResultSetMetaData md = rs.getMetaData();
-                        List<ResultColumn> cols = plan.columns();
-                        while (rs.next()) {
-                            if (count == rowLimit) {
-                                truncated = true;
-                                break;
-                            }
-                            List<Object> row = new ArrayList<>(cols.size());
-                            for (int i = 0; i < cols.size(); i++) {
-                                row.add(read(rs, md, i + 1, cols.get(i).type()));
-                            }
-                            decrypt(principal, plan, row);
-                            sink.accept(java.util.Collections.unmodifiableList(row));
-                            count++;
-                        }
-                    }
-                    return new QueryResult(plan.columns(), List.of(), count, truncated);
-                }
+                c = database.dataSource().getConnection();
             } catch (SQLException e) {
-                MoleSignalException m = SqlErrors.map(e);
-                LOG.debug("tenant query failed: {} (SQLSTATE {})", m.code(), e.getSQLState());
-                throw m;
+                throw Database.unavailable(e);
+            }
+            try (c) {
+                if (!c.getAutoCommit()) {
+                    c.setAutoCommit(true);
+                }
+                return run(c, principal, plan, binds, rowLimit, sink, false);
+            } catch (SQLException e) {
+                throw mapped(e);
+            }
+        }
+        return session.run(principal.org(), tx -> {
+            try {
+                return run(tx.connection(), principal, plan, binds, rowLimit, sink, subSecondTimeout);
+            } catch (SQLException e) {
+                throw mapped(e);
             }
         });
+    }
+
+    /** Rows per JDBC fetch: API.md's default limit plus the row that tells {@code truncated}. */
+    private static final int FETCH_SIZE = 1001;
+
+    private static MoleSignalException mapped(SQLException e) {
+        MoleSignalException m = SqlErrors.map(e);
+        LOG.debug("tenant query failed: {} (SQLSTATE {})", m.code(), e.getSQLState());
+        return m;
+    }
+
+    private QueryResult run(Connection c, Principal principal, Plan plan, List<Object> binds, int rowLimit,
+                            Consumer<List<Object>> sink, boolean subSecondTimeout) throws SQLException {
+        // JDBC's timeout has whole seconds; a sub-second timeout on PostgreSQL costs one more round trip.
+        if (subSecondTimeout) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(plan.sql(), ResultSet.TYPE_FORWARD_ONLY,
+                ResultSet.CONCUR_READ_ONLY)) {
+            ps.setFetchSize(Math.min(rowLimit + 1, FETCH_SIZE));
+            ps.setMaxRows(rowLimit + 1);
+            ps.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+            for (int i = 0; i < binds.size(); i++) {
+                bind(c, ps, i + 1, binds.get(i));
+            }
+            long count = 0;
+            boolean truncated = false;
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<ResultColumn> cols = plan.columns();
+                while (rs.next()) {
+                    if (count == rowLimit) {
+                        truncated = true;
+                        break;
+                    }
+                    List<Object> row = new ArrayList<>(cols.size());
+                    for (int i = 0; i < cols.size(); i++) {
+                        row.add(read(rs, md, i + 1, cols.get(i).type()));
+                    }
+                    decrypt(principal, plan, row);
+                    sink.accept(java.util.Collections.unmodifiableList(row));
+                    count++;
+                }
+            }
+            return new QueryResult(plan.columns(), List.of(), count, truncated);
+        }
     }
 
     private void decrypt(Principal principal, Plan plan, List<Object> row) {

@@ -291,6 +291,11 @@ abstract class ExecutorContract {
         assertThat(s.truncated()).isTrue();
         assertThatThrownBy(() -> big.execute(Fixture.principal(Fixture.ACME), q, List.of(), 0))
                 .isInstanceOf(IllegalArgumentException.class);
+        // a small limit runs in auto-commit: errors map the same way
+        assertThatThrownBy(() -> big.execute(Fixture.principal(Fixture.ACME),
+                "SELECT 1 / (size_bytes - size_bytes) FROM logs", List.of(), 10))
+                .isInstanceOfSatisfying(MoleSignalException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
     }
 
     @Test

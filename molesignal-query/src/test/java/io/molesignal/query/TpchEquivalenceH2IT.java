@@ -28,9 +28,4 @@ class TpchEquivalenceH2IT extends TpchEquivalenceContract {
     protected String text(int q) {
         return query(q).replaceAll("(?i)decimal '([0-9.]+)'", "$1");
     }
-
-    @Override
-    protected void analyze(TestDb db) {
-        db.exec("ANALYZE");
-    }
 }

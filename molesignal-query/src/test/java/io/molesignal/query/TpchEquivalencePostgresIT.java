@@ -14,9 +14,4 @@ class TpchEquivalencePostgresIT extends TpchEquivalenceContract {
     protected TargetDialect dialect() {
         return TargetDialect.POSTGRESQL;
     }
-
-    @Override
-    protected void analyze(TestDb db) {
-        db.exec("ANALYZE");
-    }
 }
