@@ -92,6 +92,15 @@ public final class Planning {
         return switch (t) {
             case POSTGRESQL -> PostgresqlSqlDialect.DEFAULT;
             case H2 -> new H2SqlDialect(H2SqlDialect.DEFAULT_CONTEXT) {
+                /**
+                 * Calcite would drop {@code CAST(varchar AS INTEGER)} and rely on H2's implicit conversion, which
+                 * compares two such strings as strings ({@code '01' <> '1'}): keep every cast the query wrote.
+                 */
+                @Override
+                public boolean supportsImplicitTypeCoercion(org.apache.calcite.rex.RexCall call) {
+                    return false;
+                }
+
                 /** H2 refuses {@code MAX(SUM(x))}: an aggregate over an aggregate becomes a derived table. */
                 @Override
                 public boolean supportsNestedAggregations() {
