@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,27 +41,39 @@ import io.molesignal.core.quota.RateDecision;
 import io.molesignal.examples.server.ExampleServer;
 import io.molesignal.examples.server.ExampleTables;
 import io.molesignal.examples.server.ServerConfig;
+import io.molesignal.query.QueryExecutor;
 import io.molesignal.query.QueryResult;
 
 /**
- * The example server over real HTTP against the same library calls in-process, same run, on PostgreSQL:
+ * The example server over real HTTP against the same library calls in-process, same run, on one PostgreSQL:
  * ingest of 1,000-event batches (events/s = 1000 / time per op) and a dashboard query (p50 / p99 from the sample
- * distribution) with a JWT and with an API token. Quotas of the benchmark org are lifted so they never refuse.
+ * distribution; requests/s = 1 / mean) with a JWT and with an API token. Quotas of the benchmark org are lifted so
+ * they never refuse.
+ *
+ * <p>Fair sides: the HTTP benchmarks drive the built server jar running in its own JVM ({@link ServerProcess}), so
+ * the client (this JVM) shares no heap, JIT or GC with it. The in-process benchmarks run a second instance of the
+ * same server ({@link ExampleServer}, the same object graph: tenant session, quota governor, stream functions,
+ * planner) in this JVM on the same schema and call its {@link IngestPipeline} and {@link QueryExecutor} directly
+ * with the same bytes. Every fork has its own schema: the org, users, tokens and 5,000 seed events are created over
+ * HTTP in {@code setUp}; its in-process instance is only started for the in-process benchmarks.
  *
  * <p>Run: {@code java -jar molesignal-bench/target/benchmarks.jar HttpBenchmark -f 1 -wi 2 -i 3 -w 3s -r 5s}
  * (PostgreSQL at {@code MS_BENCH_PG_URL}, default {@code jdbc:postgresql://127.0.0.1:5432/test}, user postgres;
- * Loghub samples at {@code MS_LOGHUB}, default {@code ../shared/data/loghub}).
+ * Loghub samples at {@code MS_LOGHUB}, default {@code ../shared/data/loghub}; the server jar at
+ * {@code MS_EXAMPLE_JAR}, default {@code examples/target/molesignal-example.jar}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HttpBenchmark {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String ROOT_PASSWORD = "bench-root-password-1";
     static final String DASHBOARD = "SELECT level, count(*) AS n FROM logs WHERE \"stream\" = 'bench' GROUP BY level "
             + "ORDER BY n DESC";
 
     private String url;
     private String schema;
+    private ServerProcess remote;
     private ExampleServer server;
     private HttpClient client;
     private URI base;
@@ -72,20 +85,18 @@ public class HttpBenchmark {
     private byte[] queryBody;
 
     @Setup(Level.Trial)
-    public void setUp() throws Exception {
+    public void setUp(BenchmarkParams params) throws Exception {
         url = System.getenv().getOrDefault("MS_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         schema = "bench_http_" + UUID.randomUUID().toString().substring(0, 8);
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         }
-        ServerConfig cfg = ServerConfig.defaults(Map.of("MS_ROOT_PASSWORD", "bench-root-password-1"))
-                .withPort(0).withLoginThrottle(false).withDataDir(Files.createTempDirectory("ms-bench"))
-                .withDatabase(url + "?currentSchema=" + schema, "postgres", "");
-        server = ExampleServer.start(cfg);
+        String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        remote = ServerProcess.start(schemaUrl, "postgres", Map.of("MS_ROOT_PASSWORD", ROOT_PASSWORD));
         client = HttpClient.newHttpClient();
-        base = server.baseUri();
+        base = remote.baseUri();
         String root = post("/api/v1/auth/login", null,
-                "{\"org\":\"_meta\",\"email\":\"root@molesignal.local\",\"password\":\"bench-root-password-1\"}")
+                "{\"org\":\"_meta\",\"email\":\"root@molesignal.local\",\"password\":\"" + ROOT_PASSWORD + "\"}")
                 .get("token").asText();
         post("/api/v1/orgs", root, "{\"name\":\"bench\",\"owner_email\":\"o@bench.test\",\"owner_password\":\"bench-owner-pw-1\"}");
         send("PUT", "/api/v1/orgs/bench/quotas", root, "{\"ingest_qps\":null,\"ingest_burst\":null,\"query_qps\":null,"
@@ -108,11 +119,21 @@ public class HttpBenchmark {
             ingestHttp();
         }
         queryBody = JSON.writeValueAsBytes(Map.of("sql", DASHBOARD));
+        if (params.getBenchmark().endsWith("InProcess")) {
+            // The same server, in this JVM, on the same schema: its pipeline and executor are the baseline.
+            ServerConfig cfg = ServerConfig.defaults(Map.of("MS_ROOT_PASSWORD", ROOT_PASSWORD))
+                    .withPort(0).withLoginThrottle(false).withDataDir(Files.createTempDirectory("ms-bench"))
+                    .withDatabase(schemaUrl, "postgres", "");
+            server = ExampleServer.start(cfg);
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
+        remote.close();
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA " + schema + " CASCADE");
         }
