@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -71,6 +74,8 @@ import io.molesignal.query.QueryResult;
 public class HttpBenchmark {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ROOT_PASSWORD = "bench-root-password-1";
+    static final Pattern SERVER_TIMER = Pattern.compile(
+            "^molesignal_http_requests_seconds_(count|sum)\\{.*route=\"([^\"]+)\".*status=\"200\".*} (\\S+)$");
     static final String DASHBOARD = "SELECT level, count(*) AS n FROM logs WHERE \"stream\" = 'bench' GROUP BY level "
             + "ORDER BY n DESC";
 
@@ -86,6 +91,7 @@ public class HttpBenchmark {
     private byte[] batch;
     private List<Map<String, Object>> events;
     private byte[] queryBody;
+    private Map<String, double[]> serverSideBefore = Map.of();
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
@@ -133,7 +139,6 @@ public class HttpBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        printServerSideTimes();
         if (server != null) {
             server.close();
         }
@@ -144,24 +149,43 @@ public class HttpBenchmark {
     }
 
     /**
-     * Prints the server's own view of the measured routes (from {@code /metrics}: requests and mean seconds between
-     * the servlet's entry and exit), to tell time spent in the server from time spent on the wire and in the client.
+     * The server's own view of the measured routes, from {@code /metrics}: per route template, {count, sum of
+     * seconds} between the servlet's entry and exit of 200 responses. Compared with the client's figures it tells
+     * time spent in the server from time spent on the wire and in the client.
      */
-    private void printServerSideTimes() throws Exception {
+    private Map<String, double[]> serverSideTimes() throws Exception {
         String text = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, double[]> byRoute = new java.util.TreeMap<>();
+        Map<String, double[]> byRoute = new TreeMap<>();
         for (String line : text.split("\n")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                    "^molesignal_http_requests_seconds_(count|sum)\\{.*route=\"([^\"]+)\".*status=\"200\".*} (\\S+)$")
-                    .matcher(line);
+            Matcher m = SERVER_TIMER.matcher(line);
             if (m.matches() && (m.group(2).contains("query") || m.group(2).contains("_json"))) {
                 double[] cs = byRoute.computeIfAbsent(m.group(2), k -> new double[2]);
                 cs[m.group(1).equals("count") ? 0 : 1] += Double.parseDouble(m.group(3));
             }
         }
-        byRoute.forEach((route, cs) -> System.out.printf("%nserver side: %s %d requests, mean %.3f ms%n", route,
-                (long) cs[0], cs[0] == 0 ? 0 : cs[1] / cs[0] * 1000));
+        return byRoute;
+    }
+
+    @Setup(Level.Iteration)
+    public void snapshotServerSide() throws Exception {
+        serverSideBefore = serverSideTimes();
+    }
+
+    /** Prints the server-side mean of this iteration's requests (HTTP benchmarks only). */
+    @TearDown(Level.Iteration)
+    public void printServerSide() throws Exception {
+        if (server != null) {
+            return; // in-process: the remote server was idle
+        }
+        serverSideTimes().forEach((route, cs) -> {
+            double[] before = serverSideBefore.getOrDefault(route, new double[2]);
+            long n = (long) (cs[0] - before[0]);
+            if (n > 0) {
+                System.out.printf(" [server side: %s %d requests, mean %.3f ms] ", route, n,
+                        (cs[1] - before[1]) / n * 1000);
+            }
+        });
     }
 
     private JsonNode post(String path, String token, String body) throws Exception {

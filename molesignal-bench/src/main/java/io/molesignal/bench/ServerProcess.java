@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>The process binds 127.0.0.1 on a free port ({@code --port 0}); the bound address is read from the line
  * {@code MoleSignal example server listening on http://…} of its standard output. Its output goes to a log file in
- * a fresh working directory (printed on failure). {@link #close()} sends SIGTERM (the server's graceful shutdown)
- * and kills the process after 20 s. Not thread-safe.
+ * a fresh working directory (named on failure). {@link #close()} sends SIGTERM (the server's graceful shutdown),
+ * kills the process after 20 s, and deletes that directory. Not thread-safe.
  *
  * <p>Settings: the jar is {@code MS_EXAMPLE_JAR} (default {@code examples/target/molesignal-example.jar}); extra JVM
  * options for the server are {@code MS_BENCH_SERVER_JVM_ARGS} (space-separated, e.g. a
@@ -33,11 +33,13 @@ final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
     private final Process process;
+    private final Path dir;
     private final Path log;
     private final URI baseUri;
 
-    private ServerProcess(Process process, Path log, URI baseUri) {
+    private ServerProcess(Process process, Path dir, Path log, URI baseUri) {
         this.process = process;
+        this.dir = dir;
         this.log = log;
         this.baseUri = baseUri;
     }
@@ -78,7 +80,7 @@ final class ServerProcess implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         try {
-            return new ServerProcess(p, log, listening.get(120, TimeUnit.SECONDS));
+            return new ServerProcess(p, dir, log, listening.get(120, TimeUnit.SECONDS));
         } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
             p.destroyForcibly();
             throw new IOException("the example server did not start; its output: " + log, e);
@@ -120,10 +122,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy(); // SIGTERM: the server's shutdown hook stops Jetty and flushes audit entries
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (var paths = Files.walk(dir)) { // the working directory (log, unused H2 directory)
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }
