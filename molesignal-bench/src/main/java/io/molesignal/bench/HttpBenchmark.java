@@ -1,8 +1,5 @@
 package io.molesignal.bench;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,9 +58,13 @@ import io.molesignal.query.QueryResult;
  * same server ({@link ExampleServer}, the same object graph: tenant session, quota governor, stream functions,
  * planner) in this JVM on the same schema and call its {@link IngestPipeline} and {@link QueryExecutor} directly
  * with the same bytes. Every fork has its own schema: the org, users, tokens and 5,000 seed events are created over
- * HTTP in {@code setUp}; its in-process instance is only started for the in-process benchmarks.
+ * HTTP in {@code setUp}; its in-process instance is only started for the in-process benchmarks. The measured
+ * requests go through {@link LoadClient} (one persistent connection, a {@code wrk}-like minimal client), and each
+ * HTTP iteration prints the server's own mean time per request (from its {@code /metrics}) next to the client's.
  *
- * <p>Run: {@code java -jar molesignal-bench/target/benchmarks.jar HttpBenchmark -f 1 -wi 2 -i 3 -w 3s -r 5s}
+ * <p>Run: {@code java -jar molesignal-bench/target/benchmarks.jar HttpBenchmark -f 1 -wi 6 -i 3 -w 5s -r 5s}
+ * (the separate server JVM needs the longer warm-up: its JIT is still compiling after 20 s on a busy 2-core box;
+ * both sides get the same warm-up)
  * (PostgreSQL at {@code MS_BENCH_PG_URL}, default {@code jdbc:postgresql://127.0.0.1:5432/test}, user postgres;
  * Loghub samples at {@code MS_LOGHUB}, default {@code ../shared/data/loghub}; the server jar at
  * {@code MS_EXAMPLE_JAR}, default {@code examples/target/molesignal-example.jar}).
@@ -91,6 +92,10 @@ public class HttpBenchmark {
     private byte[] batch;
     private List<Map<String, Object>> events;
     private byte[] queryBody;
+    private LoadClient load;
+    private byte[] ingestRequest;
+    private byte[] queryJwtRequest;
+    private byte[] queryTokenRequest;
     private Map<String, double[]> serverSideBefore = Map.of();
 
     @Setup(Level.Trial)
@@ -124,10 +129,14 @@ public class HttpBenchmark {
                     "host", "LabSZ", "line", i));
         }
         batch = JSON.writeValueAsBytes(events);
+        queryBody = JSON.writeValueAsBytes(Map.of("sql", DASHBOARD));
+        load = new LoadClient(base);
+        ingestRequest = load.request("POST", "/api/v1/streams/bench/_json", apiToken, batch);
+        queryJwtRequest = load.request("POST", "/api/v1/query", jwt, queryBody);
+        queryTokenRequest = load.request("POST", "/api/v1/query", apiToken, queryBody);
         for (int i = 0; i < 5; i++) {
             ingestHttp();
         }
-        queryBody = JSON.writeValueAsBytes(Map.of("sql", DASHBOARD));
         if (params.getBenchmark().endsWith("InProcess")) {
             // The same server, in this JVM, on the same schema: its pipeline and executor are the baseline.
             ServerConfig cfg = ServerConfig.defaults(Map.of("MS_ROOT_PASSWORD", ROOT_PASSWORD))
@@ -139,6 +148,7 @@ public class HttpBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        load.close();
         if (server != null) {
             server.close();
         }
@@ -211,36 +221,19 @@ public class HttpBenchmark {
         return JSON.readTree(r.body());
     }
 
-    /**
-     * One measured request. {@link HttpURLConnection} (JDK, persistent connections) does the whole exchange on the
-     * calling thread; {@code java.net.http.HttpClient} hands every response over from its selector thread to an
-     * executor and back to the caller, and those thread wake-ups on a busy 2-core machine cost the client more than
-     * the server spends on a small request.
-     */
-    private int postBytes(String path, String token, byte[] body) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(body.length);
-        c.setRequestProperty("Content-Type", "application/json");
-        c.setRequestProperty("Authorization", "Bearer " + token);
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body);
+    /** One measured request through the {@link LoadClient}; anything but 200 fails the benchmark. */
+    private long measured(byte[] request) throws Exception {
+        long r = load.exchange(request);
+        if (r % 1000 != 200) {
+            throw new IllegalStateException("HTTP " + (r % 1000));
         }
-        int status = c.getResponseCode();
-        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-            byte[] response = in == null ? new byte[0] : in.readAllBytes(); // read fully: the connection is reused
-            if (status != 200) {
-                throw new IllegalStateException(path + " -> " + status);
-            }
-            return response.length;
-        }
+        return r;
     }
 
     /** 1,000 events over HTTP with the API token (the usual shipper credential). */
     @Benchmark
-    public int ingestHttp() throws Exception {
-        return postBytes("/api/v1/streams/bench/_json", apiToken, batch);
+    public long ingestHttp() throws Exception {
+        return measured(ingestRequest);
     }
 
     /** The same 1,000 events through the same IngestPipeline, in-process (body parsing included). */
@@ -252,13 +245,13 @@ public class HttpBenchmark {
     }
 
     @Benchmark
-    public int queryHttpJwt() throws Exception {
-        return postBytes("/api/v1/query", jwt, queryBody);
+    public long queryHttpJwt() throws Exception {
+        return measured(queryJwtRequest);
     }
 
     @Benchmark
-    public int queryHttpApiToken() throws Exception {
-        return postBytes("/api/v1/query", apiToken, queryBody);
+    public long queryHttpApiToken() throws Exception {
+        return measured(queryTokenRequest);
     }
 
     /** The same query in-process: the quota decision, then the executor (plan cache, PostgreSQL). */
