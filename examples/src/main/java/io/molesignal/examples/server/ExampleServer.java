@@ -79,8 +79,8 @@ public final class ExampleServer implements AutoCloseable {
     private final Server jetty;
     private final PrometheusMeterRegistry metrics;
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    /** Periodic housekeeping (expired-session purge); stopped by {@link #close()}. */
     private final AtomicLong sessionPurgeRuns = new AtomicLong();
+    /** Periodic housekeeping (expired-session purge); stopped by {@link #close()}. */
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "molesignal-maintenance");
         t.setDaemon(true);
