@@ -9,6 +9,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +50,9 @@ public final class ApiServlet extends HttpServlet {
     private final transient MeterRegistry metrics;
     private final long maxBodyBytes;
     private final transient SecureRandom random = new SecureRandom();
+    private final transient Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS", "TRACE", "CONNECT");
 
     public ApiServlet(List<Route> routes, Authentication authentication, AuditLog auditLog, MeterRegistry metrics,
                       long maxBodyBytes) {
@@ -106,11 +111,21 @@ public final class ApiServlet extends HttpServlet {
                 Problems.write(resp, new MoleSignalException(ErrorCode.UNAVAILABLE, "internal error"));
             }
         } finally {
-            sample.stop(Timer.builder("molesignal.http.requests").tag("method", req.getMethod()).tag("route", template)
-                    .tag("status", Integer.toString(resp.getStatus())).publishPercentileHistogram()
-                    .register(metrics));
+            sample.stop(timer(req.getMethod(), template, resp.getStatus()));
             MDC.remove("request_id");
         }
+    }
+
+    /**
+     * The request timer of one method, route template and status, registered once and then taken from a map (no
+     * builder, tag list or meter-id lookup per request). A method outside the standard ones is labelled
+     * {@code other}, so clients cannot grow the label set.
+     */
+    private Timer timer(String method, String template, int status) {
+        String m = STANDARD_METHODS.contains(method) ? method : "other";
+        return timers.computeIfAbsent(m + ' ' + template + ' ' + status, k -> Timer.builder("molesignal.http.requests")
+                .tag("method", m).tag("route", template).tag("status", Integer.toString(status))
+                .publishPercentileHistogram().register(metrics));
     }
 
     private String requestId(HttpServletRequest req) {

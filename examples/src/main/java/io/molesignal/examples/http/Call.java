@@ -79,7 +79,7 @@ public final class Call {
     /** The raw body (at most the server's body limit). */
     public byte[] body() throws IOException {
         if (body == null) {
-            body = Json.readLimited(request.getInputStream(), maxBodyBytes);
+            body = Json.readLimited(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
         }
         return body;
     }
@@ -119,10 +119,7 @@ public final class Call {
 
     /** Writes a JSON response. */
     public void json(int status, Object value) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        Json.MAPPER.writeValue(response.getOutputStream(), value);
+        Json.write(response, status, "application/json", value);
     }
 
     /** Writes 204. */

@@ -2,6 +2,7 @@ package io.molesignal.examples.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.molesignal.core.ErrorCode;
 import io.molesignal.core.MoleSignalException;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * JSON for the example server: duplicate keys are refused, nesting is capped at {@value #MAX_DEPTH} levels and
@@ -57,11 +59,49 @@ public final class Json {
 
     /** Reads at most {@code maxBytes} of a stream; more is {@link ErrorCode#BODY_TOO_LARGE}. */
     public static byte[] readLimited(InputStream in, long maxBytes) throws IOException {
+        return readLimited(in, -1, maxBytes);
+    }
+
+    /**
+     * Reads a request body of at most {@code maxBytes}. A declared length ({@code Content-Length}) within the limit
+     * is read straight into an array of that size (one copy, no intermediate chunks); an unknown or larger one is
+     * read up to the limit (so the client, still sending, gets the 413 rather than a reset connection).
+     *
+     * @param declaredLength the declared length, or -1 when unknown (chunked)
+     * @throws MoleSignalException {@link ErrorCode#BODY_TOO_LARGE} when the body is over the limit
+     */
+    public static byte[] readLimited(InputStream in, long declaredLength, long maxBytes) throws IOException {
+        if (declaredLength >= 0 && declaredLength <= maxBytes) {
+            byte[] data = new byte[(int) declaredLength];
+            int n = in.readNBytes(data, 0, data.length);
+            if (in.read() != -1) {
+                throw tooLarge(maxBytes); // more than declared: never trusted, never stored
+            }
+            return n == data.length ? data : Arrays.copyOf(data, n);
+        }
         byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (data.length > maxBytes) {
-            throw new MoleSignalException(ErrorCode.BODY_TOO_LARGE, "the request body is over " + maxBytes + " bytes");
+            throw tooLarge(maxBytes);
         }
         return data;
+    }
+
+    private static MoleSignalException tooLarge(long maxBytes) {
+        return new MoleSignalException(ErrorCode.BODY_TOO_LARGE, "the request body is over " + maxBytes + " bytes");
+    }
+
+    /**
+     * Writes {@code value} as the whole response body: serialised first, so the response carries a
+     * {@code Content-Length} and leaves in one write instead of chunks.
+     */
+    public static void write(HttpServletResponse response, int status, String contentType, Object value)
+            throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(value);
+        response.setStatus(status);
+        response.setContentType(contentType);
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
     }
 
     /** A new empty object node. */

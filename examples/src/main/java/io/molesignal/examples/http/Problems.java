@@ -35,9 +35,6 @@ public final class Problems {
 
     /** Writes the problem (headers set by the caller, such as Retry-After, are kept). */
     public static void write(HttpServletResponse resp, MoleSignalException e) throws IOException {
-        resp.setStatus(e.httpStatus());
-        resp.setContentType("application/problem+json");
-        resp.setCharacterEncoding("UTF-8");
-        Json.MAPPER.writeValue(resp.getOutputStream(), body(e));
+        Json.write(resp, e.httpStatus(), "application/problem+json", body(e));
     }
 }

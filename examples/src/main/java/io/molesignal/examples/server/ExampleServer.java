@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -75,6 +79,13 @@ public final class ExampleServer implements AutoCloseable {
     private final Server jetty;
     private final PrometheusMeterRegistry metrics;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final AtomicLong sessionPurgeRuns = new AtomicLong();
+    /** Periodic housekeeping (expired-session purge); stopped by {@link #close()}. */
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "molesignal-maintenance");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ExampleServer(ServerConfig cfg) throws Exception {
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -108,6 +119,10 @@ public final class ExampleServer implements AutoCloseable {
             }
             auth = authBuilder.build();
             closeables.add(auth);
+            closeables.add(this::stopMaintenance); // closed before auth: no purge runs on a closed pool
+            long purgeMillis = cfg.sessionPurgeInterval().toMillis();
+            maintenance.scheduleWithFixedDelay(this::purgeExpiredSessions, purgeMillis, purgeMillis,
+                    TimeUnit.MILLISECONDS);
             String rootEmail = cfg.env().getOrDefault("MS_ROOT_EMAIL", "root@molesignal.local");
             String rootPassword = cfg.env().get("MS_ROOT_PASSWORD");
             auth.bootstrapRoot(rootEmail, rootPassword == null || rootPassword.isEmpty() ? null
@@ -186,6 +201,28 @@ public final class ExampleServer implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+    }
+
+    /** One run of the session purge; a failure is logged and the next run tries again. */
+    private void purgeExpiredSessions() {
+        try {
+            int purged = auth.purgeExpiredSessions();
+            metrics.counter("molesignal.auth.sessions.purged").increment(purged);
+        } catch (RuntimeException e) {
+            LOG.warn("purging expired login sessions failed (retried at the next interval): {}", e.toString());
+        } finally {
+            sessionPurgeRuns.incrementAndGet();
+        }
+    }
+
+    /** How many times the expired-session purge has run (failed runs included); for tests and monitoring. */
+    public long sessionPurgeRuns() {
+        return sessionPurgeRuns.get();
+    }
+
+    private void stopMaintenance() throws InterruptedException {
+        maintenance.shutdown(); // cancels the next runs; a purge in progress finishes
+        maintenance.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     /** Starts a server. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.molesignal.core.Role;
 import io.molesignal.core.quota.RateDecision;
@@ -35,11 +36,13 @@ final class IngestRoutes {
     }
 
     private Route route(String template, IngestTable table) {
+        Counter stored = metrics.counter("molesignal.ingest.events", "table", table.table(), "outcome", "stored");
+        Counter failed = metrics.counter("molesignal.ingest.events", "table", table.table(), "outcome", "failed");
         return new Route("POST", template, Route.Access.PRINCIPAL, Role.EDITOR, Scope.INGEST, false, null,
-                call -> ingest(call, table));
+                call -> ingest(call, table, stored, failed));
     }
 
-    private void ingest(Call call, IngestTable table) throws Exception {
+    private void ingest(Call call, IngestTable table, Counter stored, Counter failed) throws Exception {
         String type = call.request().getContentType();
         IngestPipeline.Format format = type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-ndjson")
                 ? IngestPipeline.Format.NDJSON : IngestPipeline.Format.JSON_ARRAY;
@@ -47,8 +50,8 @@ final class IngestRoutes {
         if (r.rateDecision() instanceof RateDecision d) {
             d.writeHeaders(call.response()::setHeader);
         }
-        metrics.counter("molesignal.ingest.events", "table", table.table(), "outcome", "stored").increment(r.ingested());
-        metrics.counter("molesignal.ingest.events", "table", table.table(), "outcome", "failed").increment(r.failed());
+        stored.increment(r.ingested());
+        failed.increment(r.failed());
         ObjectNode body = Json.obj().put("ingested", r.ingested()).put("failed", r.failed());
         ArrayNode errors = body.putArray("errors");
         for (EventError e : r.errors()) {

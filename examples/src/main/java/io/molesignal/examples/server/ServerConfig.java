@@ -25,11 +25,13 @@ import org.jspecify.annotations.Nullable;
  * @param requestTimeout the idle timeout of a connection
  * @param rowLevelSecurity whether tenant work on PostgreSQL also runs under the RLS wall
  * @param clock wall time
+ * @param sessionPurgeInterval how often the server deletes login sessions that expired more than a day ago
+ *        ({@code MoleSignalAuth.purgeExpiredSessions()}); positive
  */
 public record ServerConfig(String host, int port, @Nullable String dbUrl, @Nullable String dbUser,
                            @Nullable String dbPassword, Path dataDir, Map<String, String> env, boolean loginThrottle,
                            @Nullable URI alertWebhook, long maxBodyBytes, Duration requestTimeout,
-                           boolean rowLevelSecurity, Clock clock) {
+                           boolean rowLevelSecurity, Clock clock, Duration sessionPurgeInterval) {
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -40,51 +42,67 @@ public record ServerConfig(String host, int port, @Nullable String dbUrl, @Nulla
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
         }
+        if (sessionPurgeInterval.isNegative() || sessionPurgeInterval.isZero()) {
+            throw new IllegalArgumentException("sessionPurgeInterval must be positive");
+        }
     }
 
-    /** Defaults: 127.0.0.1:8080, H2 under ./molesignal-data, throttled logins, 10 MiB bodies, 30 s timeout. */
+    /**
+     * Defaults: 127.0.0.1:8080, H2 under ./molesignal-data, throttled logins, 10 MiB bodies, 30 s timeout, expired
+     * sessions purged hourly.
+     */
     public static ServerConfig defaults(Map<String, String> env) {
         return new ServerConfig("127.0.0.1", 8080, null, null, null, Path.of("molesignal-data"), env, true, null,
-                10L * 1024 * 1024, Duration.ofSeconds(30), false, Clock.systemUTC());
+                10L * 1024 * 1024, Duration.ofSeconds(30), false, Clock.systemUTC(), Duration.ofHours(1));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dbUrl, dbUser, dbPassword, dataDir, env, loginThrottle, alertWebhook,
-                maxBodyBytes, requestTimeout, rowLevelSecurity, clock);
+                maxBodyBytes, requestTimeout, rowLevelSecurity, clock, sessionPurgeInterval);
     }
 
     public ServerConfig withDatabase(@Nullable String url, @Nullable String user, @Nullable String password) {
         return new ServerConfig(host, port, url, user, password, dataDir, env, loginThrottle, alertWebhook,
-                maxBodyBytes, requestTimeout, rowLevelSecurity, clock);
+                maxBodyBytes, requestTimeout, rowLevelSecurity, clock, sessionPurgeInterval);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(host, port, dbUrl, dbUser, dbPassword, dir, env, loginThrottle, alertWebhook,
-                maxBodyBytes, requestTimeout, rowLevelSecurity, clock);
+                maxBodyBytes, requestTimeout, rowLevelSecurity, clock, sessionPurgeInterval);
     }
 
     public ServerConfig withLoginThrottle(boolean on) {
         return new ServerConfig(host, port, dbUrl, dbUser, dbPassword, dataDir, env, on, alertWebhook, maxBodyBytes,
-                requestTimeout, rowLevelSecurity, clock);
+                requestTimeout, rowLevelSecurity, clock, sessionPurgeInterval);
     }
 
     public ServerConfig withEnv(Map<String, String> newEnv) {
         return new ServerConfig(host, port, dbUrl, dbUser, dbPassword, dataDir, newEnv, loginThrottle, alertWebhook,
-                maxBodyBytes, requestTimeout, rowLevelSecurity, clock);
+                maxBodyBytes, requestTimeout, rowLevelSecurity, clock, sessionPurgeInterval);
     }
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, dbUrl, dbUser, dbPassword, dataDir, env, loginThrottle, alertWebhook,
-                maxBodyBytes, requestTimeout, rowLevelSecurity, clock);
+                maxBodyBytes, requestTimeout, rowLevelSecurity, clock, sessionPurgeInterval);
     }
 
     public ServerConfig withAlertWebhook(@Nullable URI uri) {
         return new ServerConfig(host, port, dbUrl, dbUser, dbPassword, dataDir, env, loginThrottle, uri, maxBodyBytes,
-                requestTimeout, rowLevelSecurity, clock);
+                requestTimeout, rowLevelSecurity, clock, sessionPurgeInterval);
     }
 
     public ServerConfig withRowLevelSecurity(boolean on) {
         return new ServerConfig(host, port, dbUrl, dbUser, dbPassword, dataDir, env, loginThrottle, alertWebhook,
-                maxBodyBytes, requestTimeout, on, clock);
+                maxBodyBytes, requestTimeout, on, clock, sessionPurgeInterval);
+    }
+
+    public ServerConfig withClock(Clock newClock) {
+        return new ServerConfig(host, port, dbUrl, dbUser, dbPassword, dataDir, env, loginThrottle, alertWebhook,
+                maxBodyBytes, requestTimeout, rowLevelSecurity, newClock, sessionPurgeInterval);
+    }
+
+    public ServerConfig withSessionPurgeInterval(Duration interval) {
+        return new ServerConfig(host, port, dbUrl, dbUser, dbPassword, dataDir, env, loginThrottle, alertWebhook,
+                maxBodyBytes, requestTimeout, rowLevelSecurity, clock, interval);
     }
 }
