@@ -59,7 +59,7 @@ import io.molesignal.query.QueryResult;
  * planner) in this JVM on the same schema and call its {@link IngestPipeline} and {@link QueryExecutor} directly
  * with the same bytes. Every fork has its own schema: the org, users, tokens and 5,000 seed events are created over
  * HTTP in {@code setUp}; its in-process instance is only started for the in-process benchmarks. The measured
- * requests go through {@link LoadClient} (one persistent connection, a {@code wrk}-like minimal client), and each
+ * requests go through {@link LoadClient} (Apache HttpClient 5 classic: one persistent connection, blocking I/O on the calling thread), and each
  * HTTP iteration prints the server's own mean time per request (from its {@code /metrics}) next to the client's.
  *
  * <p>Run: {@code java -jar molesignal-bench/target/benchmarks.jar HttpBenchmark -f 1 -wi 6 -i 3 -w 5s -r 5s}
@@ -93,9 +93,9 @@ public class HttpBenchmark {
     private List<Map<String, Object>> events;
     private byte[] queryBody;
     private LoadClient load;
-    private byte[] ingestRequest;
-    private byte[] queryJwtRequest;
-    private byte[] queryTokenRequest;
+    private LoadClient.Request ingestRequest;
+    private LoadClient.Request queryJwtRequest;
+    private LoadClient.Request queryTokenRequest;
     private Map<String, double[]> serverSideBefore = Map.of();
 
     @Setup(Level.Trial)
@@ -131,9 +131,9 @@ public class HttpBenchmark {
         batch = JSON.writeValueAsBytes(events);
         queryBody = JSON.writeValueAsBytes(Map.of("sql", DASHBOARD));
         load = new LoadClient(base);
-        ingestRequest = load.request("POST", "/api/v1/streams/bench/_json", apiToken, batch);
-        queryJwtRequest = load.request("POST", "/api/v1/query", jwt, queryBody);
-        queryTokenRequest = load.request("POST", "/api/v1/query", apiToken, queryBody);
+        ingestRequest = load.request("/api/v1/streams/bench/_json", apiToken, batch);
+        queryJwtRequest = load.request("/api/v1/query", jwt, queryBody);
+        queryTokenRequest = load.request("/api/v1/query", apiToken, queryBody);
         for (int i = 0; i < 5; i++) {
             ingestHttp();
         }
@@ -222,7 +222,7 @@ public class HttpBenchmark {
     }
 
     /** One measured request through the {@link LoadClient}; anything but 200 fails the benchmark. */
-    private long measured(byte[] request) throws Exception {
+    private long measured(LoadClient.Request request) throws Exception {
         long r = load.exchange(request);
         if (r % 1000 != 200) {
             throw new IllegalStateException("HTTP " + (r % 1000));

@@ -1,141 +1,77 @@
 package io.molesignal.bench;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * The benchmark's measured HTTP/1.1 client, in the spirit of {@code wrk}: one persistent connection with
- * {@code TCP_NODELAY}, each request (headers and body) leaves in a single write, and the response is read on the
- * calling thread. A general client adds its own costs to every figure: {@code java.net.http.HttpClient} hands each
- * response from its selector thread to an executor and then to the caller, and {@code HttpURLConnection} writes
- * headers and body as two segments without {@code TCP_NODELAY}, which Nagle's algorithm can hold back until the
- * server's delayed ACK.
+ * The benchmark's measured HTTP/1.1 client: Apache HttpClient 5's classic (blocking) client with one persistent
+ * connection and {@code TCP_NODELAY}, so each exchange runs on the calling thread, in the spirit of {@code wrk}.
+ * {@code java.net.http.HttpClient} hands each response from its selector thread to an executor and then to the
+ * caller, and {@code HttpURLConnection} writes headers and body as two segments without {@code TCP_NODELAY}, which
+ * Nagle's algorithm can hold back until the server's delayed ACK; both add milliseconds that are the client's, not
+ * the server's.
  *
- * <p>Only what the benchmark needs: responses must carry {@code Content-Length} (the example server always sends
- * it); a closed connection is reopened once. Not thread-safe: one instance per benchmark thread.
+ * <p>Not thread-safe: one instance per benchmark thread.
  */
 final class LoadClient implements AutoCloseable {
-    private final InetSocketAddress address;
-    private final String host;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
+    private final URI base;
+    private final CloseableHttpClient http;
 
-    LoadClient(URI base) {
-        this.address = new InetSocketAddress(base.getHost(), base.getPort());
-        this.host = base.getHost() + ":" + base.getPort();
+    /** A prepared POST with a JSON body and a bearer credential, sent as often as needed. */
+    record Request(URI uri, String authorization, byte[] body) {
     }
 
-    /** A complete request as bytes, to be sent as often as needed. */
-    byte[] request(String method, String path, String bearer, byte[] body) {
-        String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + bearer
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
-        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[h.length + body.length];
-        System.arraycopy(h, 0, all, 0, h.length);
-        System.arraycopy(body, 0, all, h.length, body.length);
-        return all;
+    LoadClient(URI base) {
+        this.base = base;
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(1).setMaxConnPerRoute(1)
+                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true)
+                        .setSoTimeout(Timeout.ofMinutes(2)).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5))
+                        .setSocketTimeout(Timeout.ofMinutes(2)).build())
+                .build();
+        this.http = HttpClients.custom().setConnectionManager(pool).disableAutomaticRetries()
+                .disableContentCompression().disableCookieManagement().disableRedirectHandling()
+                .evictIdleConnections(Timeout.of(30, TimeUnit.SECONDS)).build();
+    }
+
+    /** A POST of {@code body} (JSON) to {@code path} with {@code Authorization: Bearer <bearer>}. */
+    Request request(String path, String bearer, byte[] body) {
+        return new Request(base.resolve(path), "Bearer " + bearer, body);
     }
 
     /**
-     * Sends a prepared request and reads the whole response.
+     * Sends a prepared request and reads the whole response body.
      *
-     * @return the status code; the body is read and dropped, its length is added to the status' upper bits
-     *         ({@code status + 1000 * length}) so the caller can feed it to a blackhole
+     * @return the status code plus {@code 1000 ×} the body length in bytes (so the caller can feed both to a
+     *         blackhole)
+     * @throws IOException when the exchange fails
      */
-    long exchange(byte[] request) throws IOException {
-        if (socket == null) {
-            connect();
-        }
-        try {
-            out.write(request);
-            out.flush();
-            return readResponse();
-        } catch (IOException e) { // the server closed an idle connection: one fresh attempt
-            close();
-            connect();
-            out.write(request);
-            out.flush();
-            return readResponse();
-        }
-    }
-
-    private void connect() throws IOException {
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(address, 5000);
-        socket.setSoTimeout(120_000);
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        out = socket.getOutputStream();
-    }
-
-    private long readResponse() throws IOException {
-        String status = line();
-        if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
-            throw new IOException("not an HTTP/1.1 response: " + status);
-        }
-        int code = Integer.parseInt(status.substring(9, 12));
-        long length = -1;
-        boolean close = false;
-        for (String h = line(); !h.isEmpty(); h = line()) {
-            int colon = h.indexOf(':');
-            String name = colon < 0 ? h : h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = colon < 0 ? "" : h.substring(colon + 1).trim();
-            if (name.equals("content-length")) {
-                length = Long.parseLong(value);
-            } else if (name.equals("connection") && value.equalsIgnoreCase("close")) {
-                close = true;
-            } else if (name.equals("transfer-encoding")) {
-                throw new IOException("chunked responses are not supported by the load client");
-            }
-        }
-        if (length < 0) {
-            throw new IOException("response without Content-Length");
-        }
-        long left = length;
-        while (left > 0) {
-            long skipped = in.skip(left);
-            if (skipped <= 0) {
-                if (in.read() < 0) {
-                    throw new IOException("connection closed inside a response body");
-                }
-                skipped = 1;
-            }
-            left -= skipped;
-        }
-        if (close) {
-            close();
-        }
-        return code + 1000 * length;
-    }
-
-    private String line() throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return b.toString(StandardCharsets.US_ASCII);
+    long exchange(Request request) throws IOException {
+        HttpPost post = new HttpPost(request.uri());
+        post.setHeader("Authorization", request.authorization());
+        post.setEntity(new ByteArrayEntity(request.body(), ContentType.APPLICATION_JSON));
+        return http.execute(post, response -> {
+            byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+            return response.getCode() + 1000L * body.length;
+        });
     }
 
     @Override
     public void close() throws IOException {
-        if (socket != null) {
-            Socket s = socket;
-            socket = null;
-            s.close();
-        }
+        http.close();
     }
 }
