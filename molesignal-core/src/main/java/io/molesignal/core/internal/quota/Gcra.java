@@ -90,11 +90,12 @@ public final class Gcra {
                 }
             }
             if (debt <= p.burstUnits - need) {
-                long nd = debt + need;
-                Tat next = new Tat(now + nd / p.rate, nd % p.rate, p);
-                if (STATE.compareAndSet(this, s, next)) {
+                long nd = debt + need; // > 0
+                long ns = nd / p.rate; // one division: the remainder and the rounded-up reset follow from it
+                long rem = nd - ns * p.rate;
+                if (STATE.compareAndSet(this, s, new Tat(now + ns, rem, p))) {
                     return new RateDecision(true, kind, null, p.burst, (p.burstUnits - nd) / RateParams.UNIT,
-                            ceilDiv(nd, p.rate), -1, p.windowSeconds);
+                            rem == 0 ? ns : ns + 1, -1, p.windowSeconds);
                 }
                 continue;
             }

@@ -54,6 +54,7 @@ public final class OrgState {
     private final Gcra ingest = new Gcra();
     private final Gcra query = new Gcra();
     private volatile @Nullable Lease[] leases;
+    private volatile boolean evicted;
 
     public OrgState(OrgId org, Config config) {
         this.org = org;
@@ -83,6 +84,16 @@ public final class OrgState {
             }
         }
         return true;
+    }
+
+    /** Marks this state as evicted from the governor's cache (it must not be used for decisions any more). */
+    public void markEvicted() {
+        evicted = true;
+    }
+
+    /** Whether {@link #markEvicted()} was called. */
+    public boolean evicted() {
+        return evicted;
     }
 
     public Gcra bucket(QuotaKind kind) {
