@@ -81,7 +81,8 @@ import io.molesignal.core.internal.quota.StorageLedger;
  *
  * <h2>Distributed mode</h2>
  * With {@link Builder#distributed(RateStore, int)} the N instances share one bucket per (org, kind) in PostgreSQL
- * ({@link PostgresRateStore}) or Redis ({@link RedisRateStore}), on the store's clock. Each instance takes leases of
+ * ({@link PostgresRateStore}) or Redis ({@link RedisRateStore}), on the store's clock (or on a time base all instances
+ * share, {@link Builder#distributedTime(Ticker)}). Each instance takes leases of
  * up to {@code k} tokens in one round trip and spends them locally (default
  * {@code k = max(1, min(burst / 2N, rate / 20))}, see {@link Builder#leaseTokens(long)}); a lease unspent after
  * {@link Builder#leaseTtl(Duration)} is dropped. <b>Over-admission bound:</b> while the store answers, every admitted
@@ -184,7 +185,7 @@ public final class QuotaGovernor implements AutoCloseable {
                 .expireAfterAccess(Duration.ofSeconds(120)).executor(Runnable::run).build();
         this.storageLevels = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
         this.distributed = b.store == null ? null : new DistributedLimiter(b.store, ticker, b.instances,
-                b.leaseTokens, b.leaseTtl.toNanos(), b.failOpen, alerts::offer);
+                b.leaseTokens, b.leaseTtl.toNanos(), b.failOpen, alerts::offer, b.storeTime);
         lastSeq.set(database.inTransaction(limitsRepo::currentSeq));
         if (b.background) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -759,6 +760,7 @@ public final class QuotaGovernor implements AutoCloseable {
         private long leaseTokens;
         private Duration leaseTtl = Duration.ofSeconds(1);
         private boolean failOpen;
+        private @Nullable Ticker storeTime;
         private boolean background = true;
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration reconcileInterval = Duration.ofMinutes(5);
@@ -841,6 +843,24 @@ public final class QuotaGovernor implements AutoCloseable {
             }
             this.store = Objects.requireNonNull(store, "store");
             this.instances = instances;
+            return this;
+        }
+
+        /**
+         * The time the shared buckets of the distributed mode are computed on, instead of the store's own clock
+         * (default: none, the store's clock — PostgreSQL {@code clock_timestamp()}, Redis {@code TIME} — one time
+         * authority, the safe choice for instances whose monotonic tickers are unrelated, as on different hosts).
+         * With a source, each take sends its reading (nanoseconds, sent as microseconds) to the store. <b>Every
+         * instance sharing the store must read the same time base</b> (the same object in tests, or a wall clock
+         * synchronised across hosts): readings from unrelated time bases, or a mix with instances on the store's
+         * clock, void the over-admission bound. A reading earlier than the bucket's last one only delays refills
+         * (GCRA never mints tokens for a clock going backwards). The store must support
+         * {@link RateStore#take(OrgId, QuotaKind, long, long, long, long, long)} (both built-in stores do); Redis
+         * keys still expire on Redis' clock after the bucket's fill time, so the source should run at real speed
+         * in production.
+         */
+        public Builder distributedTime(Ticker sharedTime) {
+            this.storeTime = Objects.requireNonNull(sharedTime, "sharedTime");
             return this;
         }
 
