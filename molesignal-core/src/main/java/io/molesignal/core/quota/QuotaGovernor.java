@@ -147,7 +147,11 @@ public final class QuotaGovernor implements AutoCloseable {
     // The cache's clock: the ticker as last seen by a decision or a maintenance run, in steps of at least 50 ms, so
     // that a decision reads the ticker once (expiry has a 10 s grace; a coarse clock only delays it).
     private volatile long coarseNow;
+    // Admitted decisions: those of the local buckets are counted in their GCRA state (no second atomic operation per
+    // decision) and summed by metrics(), plus those of evicted states; `allowed` counts the unlimited and distributed
+    // ones.
     private final LongAdder allowed = new LongAdder();
+    private final LongAdder evictedAllowed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder storageRejected = new LongAdder();
     private final LongAdder evictionsWithCredit = new LongAdder();
@@ -243,11 +247,16 @@ public final class QuotaGovernor implements AutoCloseable {
             allowed.increment();
             return RateDecision.unlimited(kind);
         }
-        RateDecision d = distributed == null ? st.bucket(kind).tryAcquire(ticker, p, kind, cost, now)
-                : distributed.tryAcquire(st, p, kind, cost);
-        if (d.allowed()) {
-            allowed.increment();
+        RateDecision d;
+        if (distributed == null) {
+            d = st.bucket(kind).tryAcquire(ticker, p, kind, cost, now); // counts itself when it admits
         } else {
+            d = distributed.tryAcquire(st, p, kind, cost);
+            if (d.allowed()) {
+                allowed.increment();
+            }
+        }
+        if (!d.allowed()) {
             onRateRejected(caller, d);
         }
         return d;
@@ -673,9 +682,13 @@ public final class QuotaGovernor implements AutoCloseable {
 
     // -------------------------------------------------------------------------------------------- plumbing
 
-    /** A snapshot of the counters. */
+    /** A snapshot of the counters (sums over the orgs in memory: O(orgs), for a scrape, not per decision). */
     public QuotaMetrics metrics() {
-        return new QuotaMetrics(allowed.sum(), rejected.sum(), storageRejected.sum(), states.estimatedSize(),
+        long admitted = allowed.sum() + evictedAllowed.sum();
+        for (OrgState st : states.asMap().values()) {
+            admitted += st.admitted();
+        }
+        return new QuotaMetrics(admitted, rejected.sum(), storageRejected.sum(), states.estimatedSize(),
                 evictionsWithCredit.sum(), distributed == null ? 0 : distributed.storeErrors(),
                 distributed != null && distributed.degraded(), alerts.dropped());
     }
@@ -691,6 +704,7 @@ public final class QuotaGovernor implements AutoCloseable {
             return;
         }
         st.markEvicted(); // before a new state for the org can be loaded: the front never serves this one again
+        evictedAllowed.add(st.admitted()); // (a decision already past the lookup may still add one, uncounted)
         if (cause == RemovalCause.SIZE && !st.full(ticker.read())) {
             evictionsWithCredit.increment();
             alerts.offer(new QuotaAlert(QuotaAlert.Type.STATE_EVICTED_WITH_CREDIT, OrgId.META, "state", 0, 0));

@@ -172,6 +172,7 @@ abstract class QuotaGovernorContract {
         assertThat(admitted.get() + more).isEqualTo(100 * 10 + 100);
         // Another org is not affected.
         assertThat(governor.tryAcquireIngest(editor(BETA), 20_000).allowed()).isTrue();
+        assertThat(governor.metrics().allowed()).isEqualTo(100 * 10 + 100 + 1);
     }
 
     @Test
@@ -378,6 +379,8 @@ abstract class QuotaGovernorContract {
         }
         assertThat(n).isEqualTo(100);
         assertThat(governor.metrics().evictionsWithCredit()).isZero();
+        // The admitted count keeps the evicted state's decisions.
+        assertThat(governor.metrics().allowed()).isEqualTo(100 + 50 + 100);
     }
 
     @Test

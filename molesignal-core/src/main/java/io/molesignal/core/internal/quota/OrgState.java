@@ -127,6 +127,11 @@ public final class OrgState {
         return leasesEmpty && ingest.nanosUntilFull(now) == 0 && query.nanosUntilFull(now) == 0;
     }
 
+    /** The decisions admitted by this org's local buckets (not by the distributed mode's leases or fallback). */
+    public long admitted() {
+        return ingest.admitted() + query.admitted();
+    }
+
     /** How long after the last access this state may be forgotten without handing out extra tokens. */
     public long idleNanos() {
         return config.maxFillNanos();
