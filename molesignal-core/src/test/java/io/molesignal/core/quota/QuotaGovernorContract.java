@@ -384,6 +384,38 @@ abstract class QuotaGovernorContract {
     }
 
     @Test
+    void theTickerJumpingBackAnHourAdmitsNothingExtraAndForwardsAtMostTheBurst() {
+        // Through the governor (state lookup, its front and the cache's coarse clock), not only the bare bucket.
+        setLimits(ACME, QuotaLimits.builder().queryQps(10L).queryBurst(20L).build());
+        long n = 0;
+        while (governor.tryAcquireQuery(editor(ACME)).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(20);
+        ticker.advance(Duration.ofHours(-1));
+        governor.cleanUp(); // expiry runs on the backwards clock too
+        for (int i = 0; i < 1000; i++) {
+            assertThat(governor.tryAcquireQuery(editor(ACME)).allowed()).isFalse();
+        }
+        // The bucket was clamped to empty at the backwards reading and refills at the rate from there.
+        ticker.advance(Duration.ofMillis(500));
+        n = 0;
+        while (governor.tryAcquireQuery(editor(ACME)).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(5);
+        // Forwards by a day: a full bucket, never more than the burst.
+        ticker.advance(Duration.ofDays(1));
+        governor.cleanUp();
+        n = 0;
+        for (int i = 0; i < 1000; i++) {
+            n += governor.tryAcquireQuery(editor(ACME)).allowed() ? 1 : 0;
+        }
+        assertThat(n).isEqualTo(20);
+        assertThat(governor.metrics().evictionsWithCredit()).isZero();
+    }
+
+    @Test
     void anOrgInConstantUseIsNeverExpiredWhileItsBucketIsNotFull() {
         // Fill time 100 s (burst 100 at 1/s): the state may only go 110 s after its last use. Used 20 times per
         // second of fake time (all but the first of each second served by the front of the cache, without a Caffeine
