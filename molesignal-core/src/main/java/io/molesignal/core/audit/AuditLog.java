@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -177,6 +178,29 @@ public final class AuditLog implements AutoCloseable {
         } catch (RejectedExecutionException closed) {
             // After close(): the count stays pending; nothing more will be written.
             LOG.warn("audit log closed; rejection of {} not recorded", r.action());
+        }
+    }
+
+    /**
+     * Records one repeated rejection like {@link #recordRejection(AuditRecord)}, without building its record on the
+     * caller's thread: the rejection is counted under (org, action, target, outcome), and {@code record} is called
+     * only when an entry is written (the first of an episode, then at most once a second per key, with the exact
+     * count replacing the record's), on the coalescer thread, for the latest rejection's supplier. So a flood of
+     * rejections costs a counter update each, not a record with its validation. The supplier must return a record
+     * with this org, action, target and outcome; one that throws or does not match is logged (the entry of the
+     * rejections it stands for is dropped). Never blocks on the database and never throws for a database failure.
+     */
+    public void recordRejection(OrgId org, String action, String target, Outcome outcome,
+                                Supplier<AuditRecord> record) {
+        Objects.requireNonNull(org, "org");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(record, "record");
+        try {
+            coalescer.reject(new RejectionCoalescer.Key(org, action, target, outcome), record);
+        } catch (RejectedExecutionException closed) {
+            LOG.warn("audit log closed; rejection of {} not recorded", action);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,9 @@ import io.molesignal.core.Ticker;
  * is written at once, then at most one entry per second per (org, action, target, outcome) carrying the count since the
  * previous entry. An episode starts at the first rejection after {@link #EPISODE_GAP_NANOS} without one. A failed
  * write keeps its count pending for the next flush, so the sum of counts equals the number of rejections.
+ *
+ * <p>A rejection only counts: the entry's record comes from the latest rejection's {@link Supplier}, called when an
+ * entry is written (on the writer thread), so a flood costs a map update per rejection, not a record.
  */
 final class RejectionCoalescer {
     private static final Logger LOG = LoggerFactory.getLogger(RejectionCoalescer.class);
@@ -33,9 +37,9 @@ final class RejectionCoalescer {
         long lastRejection;
         long lastWrite;
         boolean writing;
-        AuditRecord template;
+        Supplier<AuditRecord> template;
 
-        Episode(AuditRecord template) {
+        Episode(Supplier<AuditRecord> template) {
             this.template = template;
         }
     }
@@ -52,7 +56,11 @@ final class RejectionCoalescer {
     }
 
     void reject(AuditRecord record) {
-        Key key = new Key(record.org(), record.action(), record.target(), record.outcome());
+        reject(new Key(record.org(), record.action(), record.target(), record.outcome()), () -> record);
+    }
+
+    /** Counts one rejection under {@code key}; {@code record} builds its entry (count replaced) if one is written. */
+    void reject(Key key, Supplier<AuditRecord> record) {
         long now = ticker.read();
         boolean[] writeNow = {false};
         episodes.compute(key, (k, e) -> {
@@ -83,7 +91,8 @@ final class RejectionCoalescer {
     private void flushKey(Key key, boolean force) {
         long now = ticker.read();
         long[] take = {0};
-        AuditRecord[] template = {null};
+        @SuppressWarnings("unchecked")
+        Supplier<AuditRecord>[] template = new Supplier[1];
         episodes.computeIfPresent(key, (k, e) -> {
             if (e.writing) {
                 return e;
@@ -102,9 +111,25 @@ final class RejectionCoalescer {
         if (take[0] == 0) {
             return;
         }
+        AuditRecord entry;
+        try {
+            entry = template[0].get();
+            if (!new Key(entry.org(), entry.action(), entry.target(), entry.outcome()).equals(key)) {
+                throw new IllegalStateException("the supplied record does not match its rejection key");
+            }
+        } catch (RuntimeException ex) {
+            // Building it again cannot help: drop these rejections' entry (a programming error of the caller).
+            LOG.warn("coalesced audit entry ({} {} {}) of {} rejections cannot be built: {}", key.action(), key.outcome(),
+                    key.org(), take[0], ex.toString());
+            episodes.computeIfPresent(key, (k, e) -> {
+                e.writing = false;
+                return e;
+            });
+            return;
+        }
         boolean written = false;
         try {
-            sink.accept(template[0].withCount(take[0]));
+            sink.accept(entry.withCount(take[0]));
             written = true;
         } catch (RuntimeException ex) {
             LOG.warn("coalesced audit entry ({} {} {}) not written yet, will retry: {}", key.action(), key.outcome(), key.org(),

@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 import io.molesignal.core.ErrorCode;
 import io.molesignal.core.MoleSignalException;
@@ -15,7 +18,8 @@ import io.molesignal.core.db.Dialect;
 /**
  * The PostgreSQL {@link RateStore}: one row per (org, kind) in {@code ms_quota_gcra} (created by the core
  * migrations) holding the GCRA theoretical arrival time in microseconds of the database clock
- * ({@code clock_timestamp()}), so one clock decides for every instance.
+ * ({@code clock_timestamp()}), so one clock decides for every instance (or, with
+ * {@link QuotaGovernor.Builder#distributedTime}, of the time the instances send).
  *
  * <p>{@link #take} is a single statement in auto-commit: a CTE locks the row ({@code FOR UPDATE}, which returns its
  * latest version), reads {@code clock_timestamp()} only once the lock is held, and the {@code UPDATE … RETURNING}
@@ -32,8 +36,9 @@ public final class PostgresRateStore implements RateStore {
     // The row is locked first (l); the database clock is read after the lock is held (p), so a statement that
     // waited for the lock never uses a stale "now" (which would place the TAT in the past and forget tokens).
     private static final String UPDATE = "WITH l AS (SELECT tat_us FROM ms_quota_gcra WHERE org_id = ? AND kind = ?"
-            + " FOR UPDATE), p AS (SELECT l.tat_us AS tat, CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS"
-            + " DOUBLE PRECISION) AS now, CAST(? AS DOUBLE PRECISION) AS t, CAST(? AS DOUBLE PRECISION) AS b,"
+            + " FOR UPDATE), p AS (SELECT l.tat_us AS tat, COALESCE(CAST(? AS DOUBLE PRECISION),"
+            + " CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS DOUBLE PRECISION)) AS now,"
+            + " CAST(? AS DOUBLE PRECISION) AS t, CAST(? AS DOUBLE PRECISION) AS b,"
             + " CAST(? AS BIGINT) AS mn, CAST(? AS BIGINT) AS mx FROM l)"
             + " UPDATE ms_quota_gcra AS g SET last_take = " + TAKE + ", tat_us = " + BASE + " + " + TAKE + " * p.t"
             + " FROM p WHERE g.org_id = ? AND g.kind = ? RETURNING g.last_take, g.tat_us - p.now";
@@ -61,6 +66,18 @@ public final class PostgresRateStore implements RateStore {
 
     @Override
     public Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens) {
+        return take(org, kind, ratePerSecond, burst, minTokens, maxTokens, null);
+    }
+
+    /** Computed at {@code nowMicros} of the callers' shared time base instead of {@code clock_timestamp()}. */
+    @Override
+    public Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens,
+                      long nowMicros) {
+        return take(org, kind, ratePerSecond, burst, minTokens, maxTokens, Long.valueOf(nowMicros));
+    }
+
+    private Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens,
+                       @Nullable Long nowMicros) {
         double t = 1e6 / ratePerSecond;
         double b = burst * t;
         try (Connection c = database.dataSource().getConnection()) {
@@ -71,12 +88,17 @@ public final class PostgresRateStore implements RateStore {
                 try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
                     ps.setString(1, org.value());
                     ps.setString(2, kind.wireName());
-                    ps.setDouble(3, t);
-                    ps.setDouble(4, b);
-                    ps.setLong(5, minTokens);
-                    ps.setLong(6, maxTokens);
-                    ps.setString(7, org.value());
-                    ps.setString(8, kind.wireName());
+                    if (nowMicros == null) {
+                        ps.setNull(3, Types.DOUBLE);
+                    } else {
+                        ps.setDouble(3, nowMicros);
+                    }
+                    ps.setDouble(4, t);
+                    ps.setDouble(5, b);
+                    ps.setLong(6, minTokens);
+                    ps.setLong(7, maxTokens);
+                    ps.setString(8, org.value());
+                    ps.setString(9, kind.wireName());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
                             return new Grant(rs.getLong(1), Math.max(0, (long) Math.ceil(rs.getDouble(2))));

@@ -75,11 +75,14 @@ import io.molesignal.core.internal.quota.StorageLedger;
  * entry expires only after its slowest bucket's fill time (burst ÷ rate) plus a grace period without access, when
  * its buckets are full again: forgetting it then hands out nothing extra. Only size-based eviction (more active orgs
  * than {@code maxOrgs}) can drop a non-full bucket; that is counted ({@link QuotaMetrics#evictionsWithCredit()}) and
- * alerted.
+ * alerted. A decision finds its org's state in a direct-mapped front of 4,096 slots when the cache was read for that
+ * org within the current 50 ms step of the cache's clock (it would not change the entry's expiry), else through
+ * Caffeine; a state the cache evicted is never served from the front.
  *
  * <h2>Distributed mode</h2>
  * With {@link Builder#distributed(RateStore, int)} the N instances share one bucket per (org, kind) in PostgreSQL
- * ({@link PostgresRateStore}) or Redis ({@link RedisRateStore}), on the store's clock. Each instance takes leases of
+ * ({@link PostgresRateStore}) or Redis ({@link RedisRateStore}), on the store's clock (or on a time base all instances
+ * share, {@link Builder#distributedTime(Ticker)}). Each instance takes leases of
  * up to {@code k} tokens in one round trip and spends them locally (default
  * {@code k = max(1, min(burst / 2N, rate / 20))}, see {@link Builder#leaseTokens(long)}); a lease unspent after
  * {@link Builder#leaseTtl(Duration)} is dropped. <b>Over-admission bound:</b> while the store answers, every admitted
@@ -102,8 +105,9 @@ import io.molesignal.core.internal.quota.StorageLedger;
  * stream at once and audits {@code stream.delete}.
  *
  * <h2>Rejections and alerts</h2>
- * Every rejection goes to {@link AuditLog#recordRejection} ({@code quota.reject}, target = the quota; coalesced with
- * exact counts) and, once per (org, quota) episode (the first rejection after 60 s without one), to the
+ * Every rejection goes to {@link AuditLog#recordRejection(OrgId, String, String, Outcome, java.util.function.Supplier)}
+ * ({@code quota.reject}, target = the quota; counted, coalesced with exact counts, the record built only for the
+ * entries written) and, once per (org, quota) episode (the first rejection after 60 s without one), to the
  * {@link AlertSink}, asynchronously: a sink that throws or hangs never slows a decision. Storage also alerts at 80 %
  * and 100 % of the quota.
  *
@@ -130,7 +134,11 @@ public final class QuotaGovernor implements AutoCloseable {
     private final OrgState.Config defaultConfig = new OrgState.Config(QuotaLimits.DEFAULTS, 0);
     private final @Nullable DistributedLimiter distributed;
     private final AlertDispatcher alerts;
-    private final Cache<String, AtomicLong> episodes;
+    private final Cache<EpisodeKey, AtomicLong> episodes;
+
+    /** An alert episode's key: the org and the rate quota. */
+    private record EpisodeKey(OrgId org, QuotaKind quota) {
+    }
     private final Cache<OrgId, AtomicInteger> storageLevels;
     private final @Nullable ScheduledExecutorService scheduler;
     private final int retentionBatch;
@@ -139,10 +147,26 @@ public final class QuotaGovernor implements AutoCloseable {
     // The cache's clock: the ticker as last seen by a decision or a maintenance run, in steps of at least 50 ms, so
     // that a decision reads the ticker once (expiry has a 10 s grace; a coarse clock only delays it).
     private volatile long coarseNow;
+    // Admitted decisions: those of the local buckets are counted in their GCRA state (no second atomic operation per
+    // decision) and summed by metrics(), plus those of evicted states; `allowed` counts the unlimited and distributed
+    // ones.
     private final LongAdder allowed = new LongAdder();
+    private final LongAdder evictedAllowed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder storageRejected = new LongAdder();
     private final LongAdder evictionsWithCredit = new LongAdder();
+    // A direct-mapped front of `states` (FRONT slots, indexed by the org's hash): a decision whose org sits in its slot
+    // with the current coarse time skips the Caffeine lookup. Caffeine's clock is that same coarse time, so a read
+    // through Caffeine at this coarse time would set the same access time and expiry: skipping it changes nothing
+    // about when the entry expires, and an entry read at the current coarse time cannot have expired (its expiry is
+    // at least the 10 s grace later). A state Caffeine evicted is flagged (synchronously, in the eviction listener)
+    // and never used from the front again.
+    private static final int FRONT = 4096;
+    private final Front[] front = new Front[FRONT];
+
+    /** A front slot: a state and the coarse time at which it was last read through Caffeine (immutable). */
+    private record Front(OrgState state, long stamp) {
+    }
 
     private QuotaGovernor(Builder b) {
         this.database = b.database;
@@ -159,13 +183,13 @@ public final class QuotaGovernor implements AutoCloseable {
                 .maximumSize(b.maxOrgs)
                 .ticker(() -> coarseNow)
                 .expireAfter(new IdleExpiry())
-                .removalListener(this::onRemoval)
+                .evictionListener(this::onEviction)
                 .build();
         this.episodes = Caffeine.newBuilder().maximumSize(100_000).ticker(ticker::read)
                 .expireAfterAccess(Duration.ofSeconds(120)).executor(Runnable::run).build();
         this.storageLevels = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
         this.distributed = b.store == null ? null : new DistributedLimiter(b.store, ticker, b.instances,
-                b.leaseTokens, b.leaseTtl.toNanos(), b.failOpen, alerts::offer);
+                b.leaseTokens, b.leaseTtl.toNanos(), b.failOpen, alerts::offer, b.storeTime);
         lastSeq.set(database.inTransaction(limitsRepo::currentSeq));
         if (b.background) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -213,23 +237,46 @@ public final class QuotaGovernor implements AutoCloseable {
             throw new IllegalArgumentException("cost must be >= 1");
         }
         long now = ticker.read();
-        if (now - coarseNow >= COARSE_STEP_NANOS) {
-            coarseNow = now;
+        long coarse = coarseNow;
+        if (now - coarse >= COARSE_STEP_NANOS) {
+            coarseNow = coarse = now;
         }
-        OrgState st = states.get(caller.org(), loader);
+        OrgState st = state(caller.org(), coarse);
         RateParams p = st.config().params(kind);
         if (p == null) {
             allowed.increment();
             return RateDecision.unlimited(kind);
         }
-        RateDecision d = distributed == null ? st.bucket(kind).tryAcquire(ticker, p, kind, cost, now)
-                : distributed.tryAcquire(st, p, kind, cost);
-        if (d.allowed()) {
-            allowed.increment();
+        RateDecision d;
+        if (distributed == null) {
+            d = st.bucket(kind).tryAcquire(ticker, p, kind, cost, now); // counts itself when it admits
         } else {
+            d = distributed.tryAcquire(st, p, kind, cost);
+            if (d.allowed()) {
+                allowed.increment();
+            }
+        }
+        if (!d.allowed()) {
             onRateRejected(caller, d);
         }
         return d;
+    }
+
+    /** The org's state: from its front slot when it was read through Caffeine at this coarse time, else from Caffeine. */
+    private OrgState state(OrgId org, long coarse) {
+        String name = org.value();
+        int h = name.hashCode();
+        int slot = (h ^ (h >>> 16)) & (FRONT - 1);
+        Front f = front[slot]; // a racy read of an immutable record of immutable/volatile fields: safe
+        if (f != null && f.stamp == coarse) {
+            OrgState st = f.state;
+            if (!st.evicted() && (st.org() == org || st.org().value().equals(name))) {
+                return st;
+            }
+        }
+        OrgState st = states.get(org, loader);
+        front[slot] = new Front(st, coarse);
+        return st;
     }
 
     /** {@link #tryAcquire} for an ingest request of {@code events} events. */
@@ -247,21 +294,23 @@ public final class QuotaGovernor implements AutoCloseable {
         String quota = d.kind().wireName();
         ErrorCode code = Objects.requireNonNull(d.code());
         try {
-            auditLog.recordRejection(AuditRecord.builder(caller.org(), "quota.reject", context(caller))
-                    .target(quota).outcome(Outcome.DENIED, code.httpStatus())
-                    .detail("quota", quota).detail("code", code.name()).detail("limit", d.limit()).build());
+            // Counted by the coalescer; the record is built only when an entry is written (not per rejection).
+            auditLog.recordRejection(caller.org(), "quota.reject", quota, Outcome.DENIED,
+                    () -> AuditRecord.builder(caller.org(), "quota.reject", context(caller))
+                            .target(quota).outcome(Outcome.DENIED, code.httpStatus())
+                            .detail("quota", quota).detail("code", code.name()).detail("limit", d.limit()).build());
         } catch (RuntimeException e) {
             LOG.warn("quota rejection could not be handed to the audit log: {}", e.getClass().getName());
         }
-        if (startsEpisode(caller.org(), quota)) {
+        if (startsEpisode(caller.org(), d.kind())) {
             alerts.offer(new QuotaAlert(code == ErrorCode.QUOTA_INGEST_BATCH ? QuotaAlert.Type.BATCH_TOO_LARGE
                     : QuotaAlert.Type.RATE_REJECTING, caller.org(), quota, 0, d.limit()));
         }
     }
 
-    private boolean startsEpisode(OrgId org, String quota) {
+    private boolean startsEpisode(OrgId org, QuotaKind quota) {
         long now = ticker.read();
-        AtomicLong last = episodes.get(org.value() + '\u0000' + quota, k -> new AtomicLong(now - EPISODE_GAP_NANOS));
+        AtomicLong last = episodes.get(new EpisodeKey(org, quota), k -> new AtomicLong(now - EPISODE_GAP_NANOS));
         long prev = last.getAndSet(now);
         return now - prev >= EPISODE_GAP_NANOS;
     }
@@ -633,9 +682,13 @@ public final class QuotaGovernor implements AutoCloseable {
 
     // -------------------------------------------------------------------------------------------- plumbing
 
-    /** A snapshot of the counters. */
+    /** A snapshot of the counters (sums over the orgs in memory: O(orgs), for a scrape, not per decision). */
     public QuotaMetrics metrics() {
-        return new QuotaMetrics(allowed.sum(), rejected.sum(), storageRejected.sum(), states.estimatedSize(),
+        long admitted = allowed.sum() + evictedAllowed.sum();
+        for (OrgState st : states.asMap().values()) {
+            admitted += st.admitted();
+        }
+        return new QuotaMetrics(admitted, rejected.sum(), storageRejected.sum(), states.estimatedSize(),
                 evictionsWithCredit.sum(), distributed == null ? 0 : distributed.storeErrors(),
                 distributed != null && distributed.degraded(), alerts.dropped());
     }
@@ -646,8 +699,13 @@ public final class QuotaGovernor implements AutoCloseable {
         states.cleanUp();
     }
 
-    private void onRemoval(@Nullable OrgId org, @Nullable OrgState st, RemovalCause cause) {
-        if (cause == RemovalCause.SIZE && st != null && !st.full(ticker.read())) {
+    private void onEviction(@Nullable OrgId org, @Nullable OrgState st, RemovalCause cause) {
+        if (st == null) {
+            return;
+        }
+        st.markEvicted(); // before a new state for the org can be loaded: the front never serves this one again
+        evictedAllowed.add(st.admitted()); // (a decision already past the lookup may still add one, uncounted)
+        if (cause == RemovalCause.SIZE && !st.full(ticker.read())) {
             evictionsWithCredit.increment();
             alerts.offer(new QuotaAlert(QuotaAlert.Type.STATE_EVICTED_WITH_CREDIT, OrgId.META, "state", 0, 0));
         }
@@ -716,6 +774,7 @@ public final class QuotaGovernor implements AutoCloseable {
         private long leaseTokens;
         private Duration leaseTtl = Duration.ofSeconds(1);
         private boolean failOpen;
+        private @Nullable Ticker storeTime;
         private boolean background = true;
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration reconcileInterval = Duration.ofMinutes(5);
@@ -798,6 +857,24 @@ public final class QuotaGovernor implements AutoCloseable {
             }
             this.store = Objects.requireNonNull(store, "store");
             this.instances = instances;
+            return this;
+        }
+
+        /**
+         * The time the shared buckets of the distributed mode are computed on, instead of the store's own clock
+         * (default: none, the store's clock — PostgreSQL {@code clock_timestamp()}, Redis {@code TIME} — one time
+         * authority, the safe choice for instances whose monotonic tickers are unrelated, as on different hosts).
+         * With a source, each take sends its reading (nanoseconds, sent as microseconds) to the store. <b>Every
+         * instance sharing the store must read the same time base</b> (the same object in tests, or a wall clock
+         * synchronised across hosts): readings from unrelated time bases, or a mix with instances on the store's
+         * clock, void the over-admission bound. A reading earlier than the bucket's last one only delays refills
+         * (GCRA never mints tokens for a clock going backwards). The store must support
+         * {@link RateStore#take(OrgId, QuotaKind, long, long, long, long, long)} (both built-in stores do); Redis
+         * keys still expire on Redis' clock after the bucket's fill time, so the source should run at real speed
+         * in production.
+         */
+        public Builder distributedTime(Ticker sharedTime) {
+            this.storeTime = Objects.requireNonNull(sharedTime, "sharedTime");
             return this;
         }
 

@@ -22,6 +22,20 @@ public interface RateStore extends AutoCloseable {
      */
     Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens);
 
+    /**
+     * {@link #take(OrgId, QuotaKind, long, long, long, long)} computed at the caller's time {@code nowMicros} instead of
+     * the store's clock. Every client of one bucket must then send readings of one shared time base (microseconds);
+     * mixing it with the store's clock, or with unrelated time bases, breaks the bound. Used by
+     * {@link QuotaGovernor.Builder#distributedTime(io.molesignal.core.Ticker)}.
+     *
+     * @throws UnsupportedOperationException when the store only keeps its own clock (the default)
+     * @throws RuntimeException when the store cannot be reached
+     */
+    default Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens,
+                       long nowMicros) {
+        throw new UnsupportedOperationException(name() + " only computes on its own clock");
+    }
+
     /** A short name for logs ({@code postgresql}, {@code redis}). */
     String name();
 

@@ -15,7 +15,8 @@ import io.molesignal.core.OrgId;
 
 /**
  * The Redis {@link RateStore} (needs the optional dependency {@code io.lettuce:lettuce-core}): one key per
- * (org, kind) holding the GCRA theoretical arrival time in microseconds of the Redis server clock ({@code TIME}), the
+ * (org, kind) holding the GCRA theoretical arrival time in microseconds of the Redis server clock ({@code TIME}, or
+ * the time the instances send with {@link QuotaGovernor.Builder#distributedTime}), the
  * scheme of redis-cell, updated by one Lua script (atomic on the server) per {@link #take}. Each key expires once
  * its bucket would be full again, so Redis memory stays bounded by the orgs active recently.
  *
@@ -25,8 +26,11 @@ import io.molesignal.core.OrgId;
 public final class RedisRateStore implements RateStore {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9:_-]{0,64}");
     private static final String SCRIPT = String.join("\n",
-            "local tm = redis.call('TIME')",
-            "local now = tonumber(tm[1]) * 1000000 + tonumber(tm[2])",
+            "local now = tonumber(ARGV[5])",
+            "if not now then",
+            "  local tm = redis.call('TIME')",
+            "  now = tonumber(tm[1]) * 1000000 + tonumber(tm[2])",
+            "end",
             "local t = tonumber(ARGV[1])",
             "local b = tonumber(ARGV[2])",
             "local mn = tonumber(ARGV[3])",
@@ -67,10 +71,22 @@ public final class RedisRateStore implements RateStore {
 
     @Override
     public Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens) {
+        return take(org, kind, ratePerSecond, burst, minTokens, maxTokens, "");
+    }
+
+    /** Computed at {@code nowMicros} of the callers' shared time base instead of the server's {@code TIME}. */
+    @Override
+    public Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens,
+                      long nowMicros) {
+        return take(org, kind, ratePerSecond, burst, minTokens, maxTokens, Long.toString(nowMicros));
+    }
+
+    private Grant take(OrgId org, QuotaKind kind, long ratePerSecond, long burst, long minTokens, long maxTokens,
+                       String nowMicros) {
         double t = 1e6 / ratePerSecond;
         String[] keys = {keyPrefix + org.value() + ":" + kind.wireName()};
         String[] args = {Double.toString(t), Double.toString(burst * t), Long.toString(minTokens),
-            Long.toString(maxTokens)};
+            Long.toString(maxTokens), nowMicros};
         RedisCommands<String, String> cmd = connection.sync();
         List<Object> r;
         try {

@@ -56,12 +56,21 @@ abstract class DistributedQuotaContract {
         final RecordingSink sink = new RecordingSink();
 
         Instance(RateStore store, boolean failOpen) {
+            this(store, failOpen, false);
+        }
+
+        /** @param fakeStoreTime whether the store computes on the shared fake ticker instead of its own clock */
+        Instance(RateStore store, boolean failOpen, boolean fakeStoreTime) {
             pool = TestDatabases.pool(db.schema(), 8);
             Database database = Database.of(pool);
             audit = AuditLog.builder(database).ticker(ticker).clock(clock).build();
-            governor = QuotaGovernor.builder(database, audit).ticker(ticker).clock(clock).backgroundJobs(false)
-                    .alertSink(sink).distributed(store, N).leaseTokens(LEASE).leaseTtl(Duration.ofMinutes(1))
-                    .allowInsecureFailOpen(failOpen).build();
+            QuotaGovernor.Builder b = QuotaGovernor.builder(database, audit).ticker(ticker).clock(clock)
+                    .backgroundJobs(false).alertSink(sink).distributed(store, N).leaseTokens(LEASE)
+                    .leaseTtl(Duration.ofMinutes(1)).allowInsecureFailOpen(failOpen);
+            if (fakeStoreTime) {
+                b.distributedTime(ticker);
+            }
+            governor = b.build();
         }
 
         @Override
@@ -102,11 +111,76 @@ abstract class DistributedQuotaContract {
     }
 
     Instance instance(boolean failOpen) {
+        return instance(failOpen, false);
+    }
+
+    Instance instance(boolean failOpen, boolean fakeStoreTime) {
         HikariDataSource storePool = TestDatabases.pool(db.schema(), 4);
         instances.add(storePool);
-        Instance i = new Instance(newStore(Database.of(storePool)), failOpen);
+        Instance i = new Instance(newStore(Database.of(storePool)), failOpen, fakeStoreTime);
         instances.add(0, i);
         return i;
+    }
+
+    /** Runs {@code tries} decisions on each of 4 threads per instance, all started at once; returns those admitted. */
+    private static long race(Instance a, Instance b, int tries) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            AtomicLong admitted = new AtomicLong();
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                QuotaGovernor g = t % 2 == 0 ? a.governor : b.governor;
+                fs.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < tries; i++) {
+                        if (g.tryAcquireIngest(EDITOR, 1).allowed()) {
+                            admitted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : fs) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+            return admitted.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void onASharedFakeTickerTwoInstancesWithFourThreadsEachAdmitExactlyWhatTheSharedBucketHolds() throws Exception {
+        Instance a = instance(false, true);
+        Instance b = instance(false, true);
+        a.governor.updateLimits(ROOT, CTX, ACME, QuotaLimits.builder().ingestQps(RATE).ingestBurst(BURST).build());
+        b.governor.refreshLimits();
+        // Time frozen: the shared bucket holds the burst and nothing refills. Every admitted token was leased from it,
+        // so at most BURST are admitted (the N x lease term of the bound is for leases taken before a window; here
+        // the window starts with the bucket); at most N x lease can be left unspent in leases.
+        long admitted = race(a, b, 250);
+        System.out.printf("distributed %s, frozen fake time: admitted %d of 2000 (burst %d)%n",
+                getClass().getSimpleName(), admitted, BURST);
+        assertThat(admitted).isBetween(BURST - N * LEASE, BURST);
+        // Advance one second at a time, racing 8 threads after each step: over t seconds the instances together admit
+        // at most rate x t + burst, exactly, and at least that minus what can sit unspent in the N leases.
+        for (int s = 1; s <= 10; s++) {
+            ticker.advance(Duration.ofSeconds(1));
+            admitted += race(a, b, 25);
+            assertThat(admitted).isLessThanOrEqualTo(BURST + RATE * s);
+        }
+        System.out.printf("distributed %s, 10 s of fake time: admitted %d (rate x t + burst = %d)%n",
+                getClass().getSimpleName(), admitted, BURST + RATE * 10);
+        assertThat(admitted).isBetween(BURST + RATE * 10 - N * LEASE, BURST + RATE * 10);
+        // A window that starts with leases already taken: spending them plus the refill stays within
+        // rate x w + burst + N x lease (here: what the bucket held, since no time passes between the windows).
+        ticker.advance(Duration.ofSeconds(3));
+        long window = race(a, b, 25);
+        assertThat(window).isLessThanOrEqualTo(RATE * 3 + BURST + N * LEASE);
+        assertThat(a.governor.metrics().storeErrors() + b.governor.metrics().storeErrors()).isZero();
+        assertThat(a.governor.metrics().storeDegraded()).isFalse();
     }
 
     @Test

@@ -172,6 +172,7 @@ abstract class QuotaGovernorContract {
         assertThat(admitted.get() + more).isEqualTo(100 * 10 + 100);
         // Another org is not affected.
         assertThat(governor.tryAcquireIngest(editor(BETA), 20_000).allowed()).isTrue();
+        assertThat(governor.metrics().allowed()).isEqualTo(100 * 10 + 100 + 1);
     }
 
     @Test
@@ -378,6 +379,75 @@ abstract class QuotaGovernorContract {
         }
         assertThat(n).isEqualTo(100);
         assertThat(governor.metrics().evictionsWithCredit()).isZero();
+        // The admitted count keeps the evicted state's decisions.
+        assertThat(governor.metrics().allowed()).isEqualTo(100 + 50 + 100);
+    }
+
+    @Test
+    void theTickerJumpingBackAnHourAdmitsNothingExtraAndForwardsAtMostTheBurst() {
+        // Through the governor (state lookup, its front and the cache's coarse clock), not only the bare bucket.
+        setLimits(ACME, QuotaLimits.builder().queryQps(10L).queryBurst(20L).build());
+        long n = 0;
+        while (governor.tryAcquireQuery(editor(ACME)).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(20);
+        ticker.advance(Duration.ofHours(-1));
+        governor.cleanUp(); // expiry runs on the backwards clock too
+        for (int i = 0; i < 1000; i++) {
+            assertThat(governor.tryAcquireQuery(editor(ACME)).allowed()).isFalse();
+        }
+        // The bucket was clamped to empty at the backwards reading and refills at the rate from there.
+        ticker.advance(Duration.ofMillis(500));
+        n = 0;
+        while (governor.tryAcquireQuery(editor(ACME)).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(5);
+        // Forwards by a day: a full bucket, never more than the burst.
+        ticker.advance(Duration.ofDays(1));
+        governor.cleanUp();
+        n = 0;
+        for (int i = 0; i < 1000; i++) {
+            n += governor.tryAcquireQuery(editor(ACME)).allowed() ? 1 : 0;
+        }
+        assertThat(n).isEqualTo(20);
+        assertThat(governor.metrics().evictionsWithCredit()).isZero();
+    }
+
+    @Test
+    void anOrgInConstantUseIsNeverExpiredWhileItsBucketIsNotFull() {
+        // Fill time 100 s (burst 100 at 1/s): the state may only go 110 s after its last use. Used 20 times per
+        // second of fake time (all but the first of each second served by the front of the cache, without a Caffeine
+        // read), for 5 minutes with expiry run every second: never dropped, so exactly rate x time + burst.
+        setLimits(ACME, QuotaLimits.builder().queryQps(1L).queryBurst(100L).build());
+        long admitted = 0;
+        for (int s = 0; s <= 300; s++) {
+            for (int i = 0; i < 20; i++) {
+                admitted += governor.tryAcquireQuery(editor(ACME)).allowed() ? 1 : 0;
+            }
+            ticker.advance(Duration.ofSeconds(1));
+            governor.cleanUp();
+        }
+        assertThat(admitted).isEqualTo(100 + 300);
+        assertThat(governor.metrics().evictionsWithCredit()).isZero();
+    }
+
+    @Test
+    void aStateEvictedForSizeIsNeverServedAgainFromTheFrontOfTheCache() {
+        QuotaGovernor one = QuotaGovernor.builder(db.database(), audit).ticker(ticker).clock(clock).alertSink(sink)
+                .backgroundJobs(false).maxOrgs(1).build();
+        closeLater.add(one);
+        assertThat(one.tryAcquireQuery(editor(ACME)).limit()).isEqualTo(100); // ACME's state, in the front too
+        assertThat(one.tryAcquireQuery(editor(BETA)).allowed()).isTrue(); // BETA pushes ACME out (one org max)
+        one.cleanUp(); // the fake time has not moved: ACME's front slot still carries the current time
+        assertThat(one.metrics().evictionsWithCredit()).isEqualTo(1); // counted and alerted, as documented
+        // A change of ACME's limits reaches no cached state (there is none) ...
+        one.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().queryQps(1L).queryBurst(1L).build());
+        // ... and the next decision loads them: the evicted state (old limits) is not used from the front.
+        RateDecision d = one.tryAcquireQuery(editor(ACME));
+        assertThat(d.limit()).isEqualTo(1);
+        assertThat(one.tryAcquireQuery(editor(ACME)).allowed()).isFalse();
     }
 
     // ----------------------------------------------------------------------------------------------- limits

@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -287,6 +289,31 @@ public abstract class AuditLogContract {
         // 20 ticks of 300 ms = 6 s of fake time: the first entry plus at most one per second, plus the final flush.
         assertThat(entries.size()).isBetween(1, 8);
         assertThat(log.verify(ACME).ok()).isTrue();
+    }
+
+    @Test
+    void aSuppliedRejectionRecordIsBuiltOnlyForTheEntriesWritten() throws Exception {
+        AtomicInteger built = new AtomicInteger();
+        Supplier<AuditRecord> record = () -> {
+            built.incrementAndGet();
+            return AuditRecord.builder(ACME, "quota.reject", ctx()).target("query").outcome(Outcome.DENIED, 429)
+                    .build();
+        };
+        for (int i = 0; i < 10_000; i++) {
+            log.recordRejection(ACME, "quota.reject", "query", Outcome.DENIED, record);
+            if (i % 1000 == 0) {
+                ticker.advance(Duration.ofMillis(90)); // 10 x 90 ms: all within one second
+            }
+        }
+        // A supplier whose record does not match its key is dropped with a warning, never written elsewhere.
+        log.recordRejection(ACME, "quota.reject", "ingest", Outcome.DENIED, record);
+        log.close();
+        List<AuditEntry> entries = allEntries(ACME);
+        assertThat(entries).allMatch(e -> e.target().equals("query") && e.status() == 429);
+        assertThat(entries.stream().mapToLong(AuditEntry::count).sum()).isEqualTo(10_000);
+        assertThat(entries.size()).isBetween(1, 3);
+        // One record per entry written (and one for the dropped mismatch), not one per rejection.
+        assertThat(built.get()).isEqualTo(entries.size() + 1);
     }
 
     @Test

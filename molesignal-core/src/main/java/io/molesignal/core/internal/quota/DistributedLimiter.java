@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +32,19 @@ public final class DistributedLimiter {
     private final long leaseTtlNanos;
     private final boolean failOpen;
     private final Consumer<QuotaAlert> alerts;
+    private final @Nullable Ticker storeTime;
     private final AtomicBoolean degraded = new AtomicBoolean();
     private volatile long retryStoreAt;
     private final AtomicLong storeErrors = new AtomicLong();
 
     /**
      * @param leaseTokens the lease size k, or 0 for max(1, min(burst/(2N), rate/20))
+     * @param storeTime the time base shared by all instances that the store computes on (its readings / 1000 are sent
+     *        as microseconds), or null for the store's own clock
      */
     public DistributedLimiter(RateStore store, Ticker ticker, int instances, long leaseTokens, long leaseTtlNanos,
-                              boolean failOpen, Consumer<QuotaAlert> alerts) {
+                              boolean failOpen, Consumer<QuotaAlert> alerts, @Nullable Ticker storeTime) {
+        this.storeTime = storeTime;
         this.store = store;
         this.ticker = ticker;
         this.instances = instances;
@@ -97,7 +102,8 @@ public final class DistributedLimiter {
             long max = Math.min(p.burst, min + leaseSize(p));
             RateStore.Grant g;
             try {
-                g = store.take(state.org(), kind, p.rate, p.burst, min, max);
+                g = storeTime == null ? store.take(state.org(), kind, p.rate, p.burst, min, max)
+                        : store.take(state.org(), kind, p.rate, p.burst, min, max, Math.floorDiv(storeTime.read(), 1000L));
             } catch (RuntimeException e) {
                 storeFailed(now, e);
                 return fallback(l, p, kind, cost);

@@ -23,6 +23,8 @@ import io.molesignal.core.quota.RateDecision;
  * debt in tokens (burst minus available tokens) carries over, clamped to the new burst, and is written back to drain
  * at the new rate (Bucket4j's "as is" token inheritance): a lowered limit never leaves more than the new burst
  * available (no stale credit), and a raised one adds its extra room on the next decision.
+ *
+ * <p>The state also counts the decisions admitted ({@link #admitted()}), in the same CAS.
  */
 public final class Gcra {
     private static final VarHandle STATE;
@@ -90,15 +92,16 @@ public final class Gcra {
                 }
             }
             if (debt <= p.burstUnits - need) {
-                long nd = debt + need;
-                Tat next = new Tat(now + nd / p.rate, nd % p.rate, p);
-                if (STATE.compareAndSet(this, s, next)) {
+                long nd = debt + need; // > 0
+                long ns = nd / p.rate; // one division: the remainder and the rounded-up reset follow from it
+                long rem = nd - ns * p.rate;
+                if (STATE.compareAndSet(this, s, new Tat(now + ns, rem, p, s == null ? 1 : s.admitted + 1))) {
                     return new RateDecision(true, kind, null, p.burst, (p.burstUnits - nd) / RateParams.UNIT,
-                            ceilDiv(nd, p.rate), -1, p.windowSeconds);
+                            rem == 0 ? ns : ns + 1, -1, p.windowSeconds);
                 }
                 continue;
             }
-            if (rewrite && !STATE.compareAndSet(this, s, new Tat(now + debt / p.rate, debt % p.rate, p))) {
+            if (rewrite && !STATE.compareAndSet(this, s, new Tat(now + debt / p.rate, debt % p.rate, p, s.admitted))) {
                 continue;
             }
             long wait = ceilDiv(debt + need - p.burstUnits, p.rate);
@@ -117,9 +120,10 @@ public final class Gcra {
         return d < 0 ? 0 : (s.rem > 0 ? d + 1 : d);
     }
 
-    /** Forgets the state (a full bucket). */
-    public void reset() {
-        STATE.setVolatile(this, null);
+    /** The number of decisions this bucket has admitted. */
+    public long admitted() {
+        Tat s = (Tat) STATE.getVolatile(this);
+        return s == null ? 0 : s.admitted;
     }
 
     static long ceilDiv(long a, long b) {

@@ -54,6 +54,7 @@ public final class OrgState {
     private final Gcra ingest = new Gcra();
     private final Gcra query = new Gcra();
     private volatile @Nullable Lease[] leases;
+    private volatile boolean evicted;
 
     public OrgState(OrgId org, Config config) {
         this.org = org;
@@ -85,6 +86,16 @@ public final class OrgState {
         return true;
     }
 
+    /** Marks this state as evicted from the governor's cache (it must not be used for decisions any more). */
+    public void markEvicted() {
+        evicted = true;
+    }
+
+    /** Whether {@link #markEvicted()} was called. */
+    public boolean evicted() {
+        return evicted;
+    }
+
     public Gcra bucket(QuotaKind kind) {
         return kind == QuotaKind.INGEST ? ingest : query;
     }
@@ -114,6 +125,11 @@ public final class OrgState {
             }
         }
         return leasesEmpty && ingest.nanosUntilFull(now) == 0 && query.nanosUntilFull(now) == 0;
+    }
+
+    /** The decisions admitted by this org's local buckets (not by the distributed mode's leases or fallback). */
+    public long admitted() {
+        return ingest.admitted() + query.admitted();
     }
 
     /** How long after the last access this state may be forgotten without handing out extra tokens. */
