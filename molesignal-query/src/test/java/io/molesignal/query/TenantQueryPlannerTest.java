@@ -12,6 +12,7 @@ import io.molesignal.query.internal.GuardRewriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class TenantQueryPlannerTest {
     private final TenantQueryPlanner pg = TenantQueryPlanner.builder().catalog(Fixture.catalog())
@@ -149,6 +150,28 @@ class TenantQueryPlannerTest {
                         assertThat(e.getMessage()).contains("SELECT STREAM");
                     });
         }
+        // hints, comments and line breaks between SELECT and STREAM do not turn the keyword into the column
+        for (String q : List.of("SELECT stream stream FROM logs", "SELECT -- c\n STREAM * FROM logs",
+                "SELECT /* stream */ STREAM\r\n* FROM logs", "SELECT\tSTREAM\tlevel FROM logs")) {
+            assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), q))
+                    .isInstanceOfSatisfying(MoleSignalException.class,
+                            e -> assertThat(e.code()).as(q).isEqualTo(ErrorCode.SQL_UNSUPPORTED));
+        }
+        // a lexical error after a quoted stream is reported where it is, in the code's position and in the text:
+        // as for the same query with a six-letter name that is not a keyword
+        for (String q : List.of("SELECT stream FROM logs WHERE message = 'unterminated",
+                "SELECT stream FROM logs WHERE stream = 'x' AND # 1",
+                "SELECT stream FROM logs WHERE stream = 'x' AND\r\n stream = 1 AND stream <> 'q' AND § = 1")) {
+            MoleSignalException plain = catchThrowableOfType(MoleSignalException.class,
+                    () -> pg.plan(Fixture.principal(Fixture.ACME), q.replace("stream", "strea_")));
+            assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), q))
+                    .isInstanceOfSatisfying(MoleSignalException.class, e -> {
+                        assertThat(e.code()).as(q).isEqualTo(ErrorCode.SQL_PARSE);
+                        assertThat(e.line()).as(q).isEqualTo(plain.line());
+                        assertThat(e.column()).as(q).isEqualTo(plain.column());
+                        assertThat(e.getMessage()).as(q).isEqualTo(plain.getMessage());
+                    });
+        }
         // error positions are the tenant's, not those of the quoted text
         assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), "SELECT stream, stream, nope FROM logs"))
                 .isInstanceOfSatisfying(MoleSignalException.class, e -> {
@@ -183,7 +206,12 @@ class TenantQueryPlannerTest {
                 "SELECT decrypt(message, 'k') FROM logs UNION SELECT name FROM spans",
                 "SELECT level FROM logs WHERE decrypt(message, 'k') LIKE 'a%'",
                 "SELECT level FROM logs WHERE decrypt(message, 'k') = 'a' OR level = 'x'",
-                "SELECT level FROM logs WHERE decrypt(message, 'k') = trace_id")) {
+                "SELECT level FROM logs WHERE decrypt(message, 'k') = trace_id",
+                // ordinals inside grouping constructs name the select item too (they grouped by the ciphertext)
+                "SELECT decrypt(message, 'k') AS m, count(*) FROM logs GROUP BY ROLLUP(1)",
+                "SELECT decrypt(message, 'k') AS m FROM logs GROUP BY GROUPING SETS ((1))",
+                "SELECT decrypt(message, 'k') AS m, level, count(*) FROM logs GROUP BY CUBE((1, 2))",
+                "SELECT level, decrypt(message, 'k') AS m FROM logs GROUP BY GROUPING SETS (level, ROLLUP(level, 2))")) {
             assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), q))
                     .isInstanceOfSatisfying(MoleSignalException.class, e -> {
                         assertThat(e.code()).as(q + " → " + e.getMessage()).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
@@ -191,6 +219,7 @@ class TenantQueryPlannerTest {
                     });
         }
         for (String q : List.of("SELECT decrypt(message, 'k') AS m, level FROM logs ORDER BY level, ts",
+                "SELECT level, decrypt(message, 'k') AS m FROM logs GROUP BY ROLLUP(1, message)",
                 "SELECT decrypt(message, 'k') AS m, count(*) FROM logs GROUP BY message ORDER BY 2",
                 "SELECT try_decrypt(message, 'k', 'msg') AS m FROM logs WHERE decrypt(trace_id, 'k') IN ('a') "
                         + "ORDER BY ts LIMIT 5")) {
@@ -218,6 +247,63 @@ class TenantQueryPlannerTest {
             assertThatThrownBy(() -> mutated.plan(Fixture.principal(Fixture.ACME), q)).as(m.name())
                     .isInstanceOfSatisfying(MoleSignalException.class,
                             e -> assertThat(e.getMessage()).contains("tenant isolation check"));
+        }
+    }
+
+    @Test
+    void recursiveWithNamesAreUniqueAndRecursiveQueriesAreNotCorrelated() {
+        // the working table is found by name: a second query of that name was read in place of the outer one
+        for (String q : List.of("WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT t.n + 1 FROM (WITH RECURSIVE "
+                        + "t(m) AS (VALUES (5) UNION ALL SELECT m + 1 FROM t WHERE m < 6) SELECT max(m) mm FROM t) z, t "
+                        + "WHERE t.n < 3) SELECT * FROM t",
+                "SELECT (SELECT count(*) FROM (WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t "
+                        + "WHERE n < 3) SELECT * FROM t) a) + (SELECT count(*) FROM (WITH RECURSIVE T(n) AS "
+                        + "(VALUES (1) UNION ALL SELECT n + 1 FROM T WHERE n < 9) SELECT * FROM T) b)",
+                "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t "
+                        + "WHERE n IN (WITH t AS (SELECT 2 AS n) SELECT n FROM t)")) {
+            assertThatThrownBy(() -> pg.plan(Fixture.principal(Fixture.ACME), q))
+                    .isInstanceOfSatisfying(MoleSignalException.class, e -> {
+                        assertThat(e.code()).as(q).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+                        assertThat(e.getMessage()).contains("WITH RECURSIVE");
+                        assertThat(e.line()).hasValue(1);
+                    });
+        }
+        // hoisted to the top of the statement, a correlated recursive query lost its enclosing row (database error)
+        for (String q : List.of("SELECT count(*) FROM logs l WHERE EXISTS (WITH RECURSIVE t(n) AS (SELECT l.size_bytes "
+                        + "UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT 1 FROM t WHERE n = 9)",
+                "SELECT count(*) FROM logs l, LATERAL (WITH RECURSIVE t(n) AS (SELECT l.size_bytes UNION ALL "
+                        + "SELECT n + 1 FROM t WHERE n < 3) SELECT max(n) m FROM t) x",
+                "SELECT count(*) FROM spans p WHERE EXISTS (WITH RECURSIVE t(id) AS (SELECT span_id FROM spans "
+                        + "WHERE parent_id = p.span_id UNION SELECT s.span_id FROM t JOIN spans s ON s.parent_id = t.id) "
+                        + "SELECT 1 FROM t)")) {
+            for (TargetDialect d : List.of(TargetDialect.POSTGRESQL, TargetDialect.H2)) {
+                assertThatThrownBy(() -> TenantQueryPlanner.builder().catalog(Fixture.catalog()).dialect(d).build()
+                        .plan(Fixture.principal(Fixture.ACME), q)).isInstanceOfSatisfying(MoleSignalException.class,
+                                e -> {
+                                    assertThat(e.code()).as(q).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+                                    assertThat(e.getMessage()).contains("enclosing query");
+                                });
+            }
+        }
+        // a member reading the query itself twice (PostgreSQL refuses it, H2 ran it until the statement timeout)
+        for (String q : List.of("WITH RECURSIVE logs(org_id, message) AS (SELECT org_id, message FROM logs UNION "
+                        + "SELECT l.org_id, l.message FROM logs l JOIN logs r ON r.org_id <> l.org_id) SELECT count(*) FROM logs",
+                "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 3 AND n IN (SELECT n FROM t))"
+                        + " SELECT * FROM t")) {
+            for (TargetDialect d : List.of(TargetDialect.POSTGRESQL, TargetDialect.H2)) {
+                assertThatThrownBy(() -> TenantQueryPlanner.builder().catalog(Fixture.catalog()).dialect(d).build()
+                        .plan(Fixture.principal(Fixture.ACME), q)).isInstanceOfSatisfying(MoleSignalException.class,
+                                e -> {
+                                    assertThat(e.code()).as(q).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+                                    assertThat(e.getMessage()).contains("only once");
+                                });
+            }
+        }
+        // uncorrelated ones, and ones the enclosing query compares with, still plan
+        for (String q : List.of("SELECT count(*) FROM logs l WHERE EXISTS (WITH RECURSIVE t(n) AS (SELECT 1 "
+                        + "UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT 1 FROM t WHERE n = l.size_bytes)",
+                "WITH a AS (SELECT level FROM logs) SELECT count(*) FROM a, (WITH a AS (SELECT 3 x) SELECT * FROM a) c")) {
+            assertThat(pg.plan(Fixture.principal(Fixture.ACME), q).sql()).as(q).contains("\"org_id\" = ?");
         }
     }
 

@@ -122,6 +122,9 @@ public final class Planning {
         };
     }
 
+    private static final java.util.regex.Pattern POSITION_IN_MESSAGE =
+            java.util.regex.Pattern.compile("line (\\d{1,9}), column (\\d{1,9})");
+
     /** The parser configuration: unquoted identifiers fold to lower case; quoted ones keep their case. */
     static SqlParser.Config parserConfig() {
         return SqlParser.config().withUnquotedCasing(Casing.TO_LOWER).withQuotedCasing(Casing.UNCHANGED)
@@ -146,7 +149,10 @@ public final class Planning {
                 throw e;
             }
             int line = e.line().getAsInt();
-            throw new MoleSignalException(e.code(), e.getMessage(), line,
+            // the parser's message repeats the position in its text: map that one too
+            String msg = POSITION_IN_MESSAGE.matcher(e.getMessage()).replaceAll(m -> "line " + m.group(1)
+                    + ", column " + quoted.column(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
+            throw new MoleSignalException(e.code(), msg, line,
                     quoted.column(line, e.column().getAsInt()), e.getCause());
         }
     }

@@ -95,6 +95,7 @@ public final class SqlPrep {
                     stmt.getParserPosition());
         }
         walk(stmt, this::deny);
+        refuseShadowedRecursiveNames(stmt);
         SqlSelect outer = outermostSelect(stmt);
         if (outer != null) {
             List<SqlNode> before = new ArrayList<>(outer.getSelectList().getList());
@@ -141,6 +142,34 @@ public final class SqlPrep {
             if (DENIED_FUNCTIONS.contains(name)) {
                 throw unsupported("function " + name.toLowerCase(Locale.ROOT) + " is not supported",
                         c.getParserPosition());
+            }
+        }
+    }
+
+    /**
+     * A recursive {@code WITH} query's working table is found by name when the plan is built, so a second
+     * {@code WITH} item of the same name anywhere in the statement (nested in the recursive member, or a sibling
+     * subquery) could be read in its place and silently change the result. Such statements are refused.
+     */
+    private static void refuseShadowedRecursiveNames(SqlNode stmt) {
+        List<org.apache.calcite.sql.SqlWithItem> items = new ArrayList<>();
+        walk(stmt, n -> {
+            if (n instanceof org.apache.calcite.sql.SqlWithItem w) {
+                items.add(w);
+            }
+        });
+        Set<String> recursive = new java.util.HashSet<>();
+        for (org.apache.calcite.sql.SqlWithItem w : items) {
+            if (w.recursive != null && w.recursive.booleanValue()) {
+                recursive.add(w.name.getSimple().toLowerCase(Locale.ROOT));
+            }
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (org.apache.calcite.sql.SqlWithItem w : items) {
+            String name = w.name.getSimple().toLowerCase(Locale.ROOT);
+            if (!seen.add(name) && recursive.contains(name)) {
+                throw unsupported("the name of a WITH RECURSIVE query must not be declared again in the same "
+                        + "statement: " + w.name.getSimple(), w.name.getParserPosition());
             }
         }
     }
@@ -199,16 +228,13 @@ public final class SqlPrep {
         }
         List<SqlNode> items = clause instanceof SqlNodeList nl ? nl.getList() : List.of(clause);
         for (SqlNode item : items) {
-            SqlNode top = item;
-            while (top instanceof SqlCall c && (c.getKind() == SqlKind.DESCENDING
-                    || c.getKind() == SqlKind.NULLS_FIRST || c.getKind() == SqlKind.NULLS_LAST)) {
-                top = c.operand(0);
-            }
-            if (top instanceof SqlLiteral lit && lit.getTypeName().getFamily()
-                    == org.apache.calcite.sql.type.SqlTypeFamily.NUMERIC
-                    && ordinals.contains(lit.intValue(false))) {
-                throw unsupported("decrypt() results cannot be used in " + name
-                        + ": the database would use the ciphertext", lit.getParserPosition());
+            for (SqlNode top : ordinalPositions(item, new ArrayList<>())) {
+                if (top instanceof SqlLiteral lit && lit.getTypeName().getFamily()
+                        == org.apache.calcite.sql.type.SqlTypeFamily.NUMERIC
+                        && ordinals.contains(lit.intValue(false))) {
+                    throw unsupported("decrypt() results cannot be used in " + name
+                            + ": the database would use the ciphertext", lit.getParserPosition());
+                }
             }
             walk(item, n -> {
                 if (n instanceof SqlIdentifier id && id.isSimple()
@@ -218,6 +244,31 @@ public final class SqlPrep {
                 }
             });
         }
+    }
+
+    /**
+     * The expressions of a GROUP BY or ORDER BY item where a bare number is a select-list ordinal: the item itself
+     * (under DESC / NULLS FIRST / NULLS LAST) and each element of ROLLUP, CUBE, GROUPING SETS and their rows.
+     */
+    private static List<SqlNode> ordinalPositions(SqlNode item, List<SqlNode> out) {
+        SqlNode top = item;
+        while (top instanceof SqlCall c && (c.getKind() == SqlKind.DESCENDING
+                || c.getKind() == SqlKind.NULLS_FIRST || c.getKind() == SqlKind.NULLS_LAST)) {
+            top = c.operand(0);
+        }
+        if (top instanceof SqlCall c && (c.getKind() == SqlKind.ROLLUP || c.getKind() == SqlKind.CUBE
+                || c.getKind() == SqlKind.GROUPING_SETS || c.getKind() == SqlKind.ROW)) {
+            for (SqlNode op : c.getOperandList()) {
+                ordinalPositions(op, out);
+            }
+        } else if (top instanceof SqlNodeList nl) {
+            for (SqlNode op : nl) {
+                ordinalPositions(op, out);
+            }
+        } else if (top != null) {
+            out.add(top);
+        }
+        return out;
     }
 
     private static boolean isDecrypt(SqlCall c) {

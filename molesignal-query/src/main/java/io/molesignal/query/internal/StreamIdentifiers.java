@@ -9,6 +9,7 @@ import org.apache.calcite.sql.parser.impl.SimpleCharStream;
 import org.apache.calcite.sql.parser.impl.SqlParserImplConstants;
 import org.apache.calcite.sql.parser.impl.SqlParserImplTokenManager;
 import org.apache.calcite.sql.parser.impl.Token;
+import org.apache.calcite.sql.parser.impl.TokenMgrError;
 
 /**
  * Lets tenants write the column {@code stream} (API.md's tables have one) without quotes, although Calcite's parser
@@ -86,8 +87,9 @@ public final class StreamIdentifiers {
                     break;
                 }
             }
-        } catch (RuntimeException | Error e) {
-            return new Result(sql, List.of()); // the parser reports the lexical error
+        } catch (RuntimeException | TokenMgrError e) {
+            // a lexical error: the tokens before it are still rewritten, so the parser gets as far as the error
+            // and reports it where it is (not at an earlier unquoted stream)
         }
         List<Token> rewrite = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
