@@ -289,8 +289,16 @@ abstract class ExecutorContract {
         assertThat(s.rows()).isEmpty();
         assertThat(s.rowCount()).isEqualTo(3);
         assertThat(s.truncated()).isTrue();
-        assertThatThrownBy(() -> big.execute(Fixture.principal(Fixture.ACME), q, List.of(), 0))
-                .isInstanceOf(IllegalArgumentException.class);
+        for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
+            assertThatThrownBy(() -> big.execute(Fixture.principal(Fixture.ACME), q, List.of(), bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+            assertThatThrownBy(() -> big.stream(Fixture.principal(Fixture.ACME), q, List.of(), bad, r -> { }))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        }
+        // the largest int does not overflow the one-more-row fetch: it is capped like any larger limit
+        QueryResult huge = ex.execute(Fixture.principal(Fixture.ACME), q, List.of(), Integer.MAX_VALUE);
+        assertThat(huge.rows()).hasSize(5);
+        assertThat(huge.truncated()).isTrue();
         // a small limit runs in auto-commit: errors map the same way
         assertThatThrownBy(() -> big.execute(Fixture.principal(Fixture.ACME),
                 "SELECT 1 / (size_bytes - size_bytes) FROM logs", List.of(), 10))

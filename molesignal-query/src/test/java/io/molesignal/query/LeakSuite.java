@@ -173,6 +173,44 @@ final class LeakSuite {
         add(c, "SELECT coalesce(message, 'none'), nullif(level, 'info') FROM logs");
         add(c, "SELECT CAST(trace_id AS INTEGER) FROM logs");
         add(c, "SELECT 1 / (size_bytes - 10) FROM logs WHERE size_bytes <> 10");
+        // attacks of the pre-release review: stream quoting, recursive hoisting, join shaping, outer joins
+        add(c, "SELECT DISTINCT stream FROM logs WHERE message <> 'a stream' AND 1/(size_bytes - 7) > 0 -- stream");
+        add(c, "SELECT stream stream FROM logs");
+        add(c, "SELECT -- comment\n STREAM * FROM logs");
+        add(c, "SELECT stream FROM logs WHERE message = 'unterminated");
+        add(c, "SELECT x.stream FROM logs AS stream JOIN logs x ON x.ts = stream.ts WHERE stream.org_id = 'globex'");
+        add(c, "WITH RECURSIVE s(id) AS (SELECT parent_id FROM spans UNION SELECT p.parent_id FROM s JOIN spans p "
+                + "ON p.span_id = s.id) SELECT count(*) FROM s");
+        add(c, "WITH RECURSIVE s(span_id, org_id) AS (SELECT 'x', 'globex' UNION SELECT sp.span_id, sp.org_id FROM s "
+                + "JOIN spans sp ON sp.org_id = s.org_id) SELECT count(*) FROM s");
+        add(c, "WITH RECURSIVE logs(org_id, message) AS (SELECT org_id, message FROM logs UNION SELECT l.org_id, "
+                + "l.message FROM logs l JOIN logs r ON r.org_id <> l.org_id) SELECT count(*) FROM logs");
+        add(c, "SELECT count(*) FROM spans p WHERE EXISTS (WITH RECURSIVE t(id) AS (SELECT span_id FROM spans "
+                + "WHERE parent_id = p.span_id UNION SELECT s.span_id FROM t JOIN spans s ON s.parent_id = t.id) "
+                + "SELECT 1 FROM t)");
+        add(c, "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT t.n + 1 FROM (WITH RECURSIVE t(m) AS "
+                + "(SELECT duration_ms FROM spans UNION ALL SELECT m + 1 FROM t WHERE m < 6) SELECT max(m) mm FROM t) z, "
+                + "t WHERE t.n < 3) SELECT * FROM t");
+        add(c, "SELECT count(*) FROM logs l WHERE EXISTS (WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 "
+                + "FROM t WHERE n < 9) SELECT 1 FROM t JOIN spans s ON s.size_bytes = t.n WHERE n = l.size_bytes "
+                + "AND 1/(s.duration_ms - 7) >= 0)");
+        add(c, "SELECT count(*) FROM logs a LEFT JOIN spans b ON a.trace_id = b.trace_id WHERE 1/(b.duration_ms - 7) > 0");
+        add(c, "SELECT count(*) FROM logs a RIGHT JOIN spans b ON a.trace_id = b.trace_id WHERE a.message IS NULL "
+                + "AND 1/(b.duration_ms - 7) > 0");
+        add(c, "SELECT count(*) FROM logs a FULL JOIN spans b ON a.trace_id = b.trace_id WHERE "
+                + "CAST(b.trace_id AS INTEGER) > 0 OR CAST(a.trace_id AS INTEGER) > 0");
+        add(c, "SELECT count(*) FROM logs a, spans b WHERE a.trace_id = b.trace_id OR 1/(b.duration_ms - 7) > 0");
+        add(c, "SELECT count(*) FROM logs a, spans b WHERE CASE WHEN a.trace_id = b.trace_id THEN 1 "
+                + "ELSE 1/(b.duration_ms - 7) END > 0");
+        add(c, "SELECT count(*) FROM logs a, spans b WHERE a.trace_id = b.trace_id AND NOT EXISTS (SELECT 1 FROM "
+                + "metrics m WHERE m.size_bytes = b.size_bytes) AND 1/(b.duration_ms - 7) > 0");
+        add(c, "SELECT count(*) FROM logs a WHERE NOT EXISTS (SELECT 1 FROM spans b WHERE b.trace_id = a.trace_id "
+                + "AND 1/(b.duration_ms - 7) > 0)");
+        add(c, "SELECT count(*) FROM logs a, spans b, metrics m WHERE a.trace_id = b.trace_id AND m.size_bytes = "
+                + "b.size_bytes AND (CAST(b.trace_id AS INTEGER) > 0 OR 1/(m.size_bytes - 7) > 0)");
+        add(c, "SELECT count(*) FROM logs a LEFT JOIN LATERAL (SELECT max(duration_ms) d FROM spans s WHERE "
+                + "s.trace_id = a.trace_id) x ON true WHERE 1/(x.d - 7) > 0");
+        add(c, "SELECT decrypt(message, 'k') AS m, count(*) FROM logs GROUP BY ROLLUP(1)");
         // name resolution and catalog probes (errors must not depend on other orgs)
         add(c, "SELECT * FROM secret_admin");
         // the column stream, unquoted (Calcite reserves STREAM; the planner quotes it in identifier positions)
