@@ -299,6 +299,13 @@ abstract class ExecutorContract {
         QueryResult huge = ex.execute(Fixture.principal(Fixture.ACME), q, List.of(), Integer.MAX_VALUE);
         assertThat(huge.rows()).hasSize(5);
         assertThat(huge.truncated()).isTrue();
+        // a construct the database cannot run is SQL_UNSUPPORTED (H2 has no LEFT JOIN LATERAL), never UNAVAILABLE
+        try {
+            big.execute(Fixture.principal(Fixture.ACME), "SELECT count(*) FROM logs a LEFT JOIN LATERAL (SELECT "
+                    + "max(duration_ms) d FROM spans s WHERE s.trace_id = a.trace_id) x ON true", List.of());
+        } catch (MoleSignalException e) {
+            assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.SQL_UNSUPPORTED);
+        }
         // a small limit runs in auto-commit: errors map the same way
         assertThatThrownBy(() -> big.execute(Fixture.principal(Fixture.ACME),
                 "SELECT 1 / (size_bytes - size_bytes) FROM logs", List.of(), 10))

@@ -40,7 +40,8 @@ public final class SqlErrors {
         if (state.startsWith("08")) {
             return new MoleSignalException(ErrorCode.UNAVAILABLE, "the database is unavailable", e);
         }
-        if (state.startsWith("42")) {
+        // H2 90022 (function not found) is how H2 refuses generated syntax it lacks, e.g. LEFT JOIN LATERAL
+        if (state.startsWith("42") || state.equals("90022")) {
             return new MoleSignalException(ErrorCode.SQL_UNSUPPORTED,
                     "the database does not support this query", e);
         }
