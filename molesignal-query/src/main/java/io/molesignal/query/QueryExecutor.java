@@ -158,10 +158,22 @@ public final class QueryExecutor {
                 throw Database.unavailable(e);
             }
             try (c) {
-                if (!c.getAutoCommit()) {
+                boolean autoCommit = c.getAutoCommit();
+                if (!autoCommit) {
                     c.setAutoCommit(true);
                 }
-                return run(c, principal, plan, binds, rowLimit, sink, false);
+                try {
+                    return run(c, principal, plan, binds, rowLimit, sink, false);
+                } finally {
+                    if (!autoCommit) {
+                        // as core's Database does: a pool that does not reset it hands the next user what it gave
+                        try {
+                            c.setAutoCommit(false);
+                        } catch (SQLException e) {
+                            LOG.debug("could not restore auto-commit", e);
+                        }
+                    }
+                }
             } catch (SQLException e) {
                 throw mapped(e);
             }

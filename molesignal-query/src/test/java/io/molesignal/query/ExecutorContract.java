@@ -314,6 +314,46 @@ abstract class ExecutorContract {
     }
 
     @Test
+    void theAutoCommitPathHandsTheConnectionBackAsItGotIt() throws Exception {
+        // a pool of one connection that does not reset state on return, handing out auto-commit off
+        try (java.sql.Connection real = db().dataSource().getConnection()) {
+            real.setAutoCommit(false);
+            java.sql.Connection kept = (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("close")) {
+                            return null;
+                        }
+                        try {
+                            return m.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            javax.sql.DataSource ds = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("getConnection")) {
+                            return kept;
+                        }
+                        try {
+                            return m.invoke(db().dataSource(), args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            QueryExecutor ex = QueryExecutor.builder().database(io.molesignal.core.db.Database.of(ds))
+                    .planner(planner()).build();
+            assertThat(ex.execute(Fixture.principal(Fixture.ACME), "SELECT count(*) FROM logs", List.of(), 10)
+                    .rows()).hasSize(1);
+            assertThat(real.getAutoCommit()).isFalse();
+            assertThatThrownBy(() -> ex.execute(Fixture.principal(Fixture.ACME),
+                    "SELECT 1 / (size_bytes - size_bytes) FROM logs", List.of(), 10))
+                    .isInstanceOf(MoleSignalException.class);
+            assertThat(real.getAutoCommit()).isFalse();
+            real.rollback();
+        }
+    }
+
+    @Test
     void mixedOrgQueriesOnEightThreadsEachGetTheirOwnRows() throws Exception {
         QueryExecutor ex = executor(planner());
         List<OrgId> orgs = List.of(Fixture.ACME, Fixture.GLOBEX, INITECH);
