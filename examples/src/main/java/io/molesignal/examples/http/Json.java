@@ -3,6 +3,7 @@ package io.molesignal.examples.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -11,10 +12,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.molesignal.core.ErrorCode;
 import io.molesignal.core.MoleSignalException;
+import io.molesignal.core.Page;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -107,5 +110,20 @@ public final class Json {
     /** A new empty object node. */
     public static ObjectNode obj() {
         return MAPPER.createObjectNode();
+    }
+
+    /**
+     * API.md's list shape: {@code {"<name>": [item…], "next_cursor": cursor-or-null}}.
+     *
+     * @param name the array's member name ({@code users}, {@code keys}, …)
+     * @param page the page of items and its next cursor
+     * @param item the JSON of one item
+     */
+    public static <T> ObjectNode page(String name, Page<T> page, Function<? super T, ? extends JsonNode> item) {
+        ObjectNode body = obj();
+        ArrayNode arr = body.putArray(name);
+        page.items().forEach(t -> arr.add(item.apply(t)));
+        body.put("next_cursor", page.nextCursor());
+        return body;
     }
 }

@@ -109,8 +109,7 @@ final class AuthRoutes {
         Principal p = call.principal();
         ObjectNode n = Json.obj().put("org", p.org().value()).put("subject", p.subject()).put("role", p.role().wireName())
                 .put("credential", p.credentialKind() == CredentialKind.JWT ? "jwt" : "api_token");
-        ArrayNode scopes = n.putArray("scopes");
-        p.scopes().stream().sorted().forEach(s -> scopes.add(s.wireName()));
+        putScopes(n, p.scopes());
         call.json(200, n);
     }
 
@@ -138,11 +137,16 @@ final class AuthRoutes {
         call.json(201, n);
     }
 
+    /** {@code "scopes": [wire names, sorted]} on {@code n}. */
+    private static void putScopes(ObjectNode n, Set<Scope> scopes) {
+        ArrayNode arr = n.putArray("scopes");
+        scopes.stream().sorted().forEach(s -> arr.add(s.wireName()));
+    }
+
     private static ObjectNode tokenJson(ApiToken t) {
         ObjectNode n = Json.obj().put("id", t.id()).put("prefix", t.prefix()).put("name", t.name())
                 .put("role", t.role().wireName());
-        ArrayNode scopes = n.putArray("scopes");
-        t.scopes().stream().sorted().forEach(s -> scopes.add(s.wireName()));
+        putScopes(n, t.scopes());
         n.put("created_by", t.createdBy()).put("created_at", t.createdAt().toString())
                 .put("expires_at", t.expiresAt().toString())
                 .put("last_used_at", t.lastUsedAt() == null ? null : t.lastUsedAt().toString())
@@ -152,11 +156,7 @@ final class AuthRoutes {
 
     private void listTokens(Call call) throws Exception {
         Page<ApiToken> page = auth.apiTokens().list(call.principal(), call.limit(100, 1000), call.query("cursor"));
-        ObjectNode body = Json.obj();
-        ArrayNode arr = body.putArray("tokens");
-        page.items().forEach(t -> arr.add(tokenJson(t)));
-        body.put("next_cursor", page.nextCursor());
-        call.json(200, body);
+        call.json(200, Json.page("tokens", page, AuthRoutes::tokenJson));
     }
 
     private void revokeToken(Call call) {
@@ -180,11 +180,7 @@ final class AuthRoutes {
 
     private void listUsers(Call call) throws Exception {
         Page<User> page = auth.users().list(call.principal(), call.limit(100, 1000), call.query("cursor"));
-        ObjectNode body = Json.obj();
-        ArrayNode arr = body.putArray("users");
-        page.items().forEach(u -> arr.add(userJson(u)));
-        body.put("next_cursor", page.nextCursor());
-        call.json(200, body);
+        call.json(200, Json.page("users", page, AuthRoutes::userJson));
     }
 
     private void createUser(Call call) throws Exception {
@@ -220,11 +216,7 @@ final class AuthRoutes {
 
     private void listOrgs(Call call) throws Exception {
         Page<Org> page = auth.orgs().list(call.principal(), call.limit(100, 1000), call.query("cursor"));
-        ObjectNode body = Json.obj();
-        ArrayNode arr = body.putArray("orgs");
-        page.items().forEach(o -> arr.add(orgJson(o)));
-        body.put("next_cursor", page.nextCursor());
-        call.json(200, body);
+        call.json(200, Json.page("orgs", page, AuthRoutes::orgJson));
     }
 
     private void createOrg(Call call) throws Exception {

@@ -70,11 +70,7 @@ final class CipherRoutes {
 
     private void list(Call call) throws Exception {
         Page<CipherKeyInfo> page = keys.list(call.principal(), call.limit(100, 1000), call.query("cursor"));
-        ObjectNode body = Json.obj();
-        ArrayNode arr = body.putArray("keys");
-        page.items().forEach(k -> arr.add(json(k)));
-        body.put("next_cursor", page.nextCursor());
-        call.json(200, body);
+        call.json(200, Json.page("keys", page, CipherRoutes::json));
     }
 
     static ObjectNode json(CipherKeyInfo k) {

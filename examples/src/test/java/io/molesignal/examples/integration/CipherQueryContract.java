@@ -49,8 +49,7 @@ abstract class CipherQueryContract {
         db = open(getClass().getSimpleName());
         stack = new Stack(db.database(), CipherRootKey.ofBytes(ROOT, null));
         for (Principal p : List.of(acme, beta)) {
-            db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('" + p.org().value()
-                    + "', FALSE, CURRENT_TIMESTAMP)");
+            db.insertOrgs(p.org().value());
             stack.cipher.keys().create(p, Stack.ctx(p), "pii", CipherKeyKind.AES256_GCM);
             stack.cipher.keys().create(p, Stack.ctx(p), "ssn", CipherKeyKind.AES256_SIV);
         }

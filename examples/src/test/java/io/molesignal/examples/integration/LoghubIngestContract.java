@@ -51,8 +51,7 @@ abstract class LoghubIngestContract {
         db = open(getClass().getSimpleName());
         stack = new Stack(db.database(), CipherRootKey.ofBytes(CipherQueryContract.ROOT, null));
         for (Principal p : List.of(acme, beta)) {
-            db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('" + p.org().value()
-                    + "', FALSE, CURRENT_TIMESTAMP)");
+            db.insertOrgs(p.org().value());
             stack.cipher.keys().create(p, Stack.ctx(p), "logkey", CipherKeyKind.AES256_GCM);
         }
     }

@@ -30,6 +30,10 @@ final class RejectionCoalescer {
     static final long MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     record Key(OrgId org, String action, String target, Outcome outcome) {
+        /** The key a record is counted under. */
+        static Key of(AuditRecord r) {
+            return new Key(r.org(), r.action(), r.target(), r.outcome());
+        }
     }
 
     private static final class Episode {
@@ -56,7 +60,7 @@ final class RejectionCoalescer {
     }
 
     void reject(AuditRecord record) {
-        reject(new Key(record.org(), record.action(), record.target(), record.outcome()), () -> record);
+        reject(Key.of(record), () -> record);
     }
 
     /** Counts one rejection under {@code key}; {@code record} builds its entry (count replaced) if one is written. */
@@ -114,7 +118,7 @@ final class RejectionCoalescer {
         AuditRecord entry;
         try {
             entry = template[0].get();
-            if (!new Key(entry.org(), entry.action(), entry.target(), entry.outcome()).equals(key)) {
+            if (!Key.of(entry).equals(key)) {
                 throw new IllegalStateException("the supplied record does not match its rejection key");
             }
         } catch (RuntimeException ex) {

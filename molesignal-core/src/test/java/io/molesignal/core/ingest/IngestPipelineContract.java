@@ -252,7 +252,7 @@ abstract class IngestPipelineContract {
     @Test
     void theQuotaGovernorAdmitsByEventCountAndReservesStorageWithTheRows() throws Exception {
         db.database().migrate("core");
-        db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('acme', FALSE, CURRENT_TIMESTAMP)");
+        db.insertOrgs("acme");
         io.molesignal.core.testing.FakeTicker ticker = new io.molesignal.core.testing.FakeTicker();
         Principal root = new Principal(OrgId.META, "root", Role.OWNER, CredentialKind.JWT, "r", Set.of());
         io.molesignal.core.audit.AuditContext ctx = io.molesignal.core.audit.AuditContext.system("test");

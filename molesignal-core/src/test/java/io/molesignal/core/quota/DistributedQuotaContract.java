@@ -97,7 +97,7 @@ abstract class DistributedQuotaContract {
         requireStore();
         db = TestDatabases.postgres(getClass().getSimpleName());
         db.database().migrate("core");
-        db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('acme', FALSE, CURRENT_TIMESTAMP)");
+        db.insertOrgs("acme");
     }
 
     @AfterEach

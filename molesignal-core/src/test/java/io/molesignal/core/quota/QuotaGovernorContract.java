@@ -67,8 +67,7 @@ abstract class QuotaGovernorContract {
     void setUp() {
         db = openDatabase(getClass().getSimpleName());
         db.database().migrate("core");
-        db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('acme', FALSE, CURRENT_TIMESTAMP)");
-        db.exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('beta', FALSE, CURRENT_TIMESTAMP)");
+        db.insertOrgs("acme", "beta");
         db.exec("CREATE TABLE ev (org_id VARCHAR(64) NOT NULL, stream VARCHAR(64) NOT NULL,"
                 + " ts TIMESTAMP WITH TIME ZONE NOT NULL, size_bytes BIGINT NOT NULL)");
         db.exec("CREATE TABLE ev_nostream (org_id VARCHAR(64) NOT NULL, ts TIMESTAMP WITH TIME ZONE NOT NULL,"

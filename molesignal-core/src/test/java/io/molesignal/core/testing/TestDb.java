@@ -33,6 +33,14 @@ public record TestDb(DataSource dataSource, Database database, String schema, Ru
         }
     }
 
+    /** Seeds enabled orgs with raw JDBC (no audit entry), for tests of what runs inside an existing org. */
+    public void insertOrgs(String... orgs) {
+        for (String org : orgs) {
+            exec("INSERT INTO ms_org (org_id, disabled, created_at) VALUES ('" + org.replace("'", "''")
+                    + "', FALSE, CURRENT_TIMESTAMP)");
+        }
+    }
+
     /** The first column of the first row of a query, as a long. */
     public long queryLong(String sql) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
