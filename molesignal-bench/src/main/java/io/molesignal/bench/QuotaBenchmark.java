@@ -49,6 +49,9 @@ import io.molesignal.core.quota.QuotaLimits;
  * Baselines hold their bucket directly (no per-org map), which favours them. Every contender reads
  * {@code System.nanoTime()} once per decision (Bucket4j with nanosecond precision, Guava's stopwatch, the governor's
  * {@code Ticker.system()}). {@code t1_governorRejected} measures a refused decision (429) with its coalesced audit.
+ * The contenders' results are consumed as booleans ({@code allowed()}): the governor's {@link
+ * io.molesignal.core.quota.RateDecision} then never escapes and is not allocated; {@code t1_governorWholeDecision}
+ * consumes it whole (as a server writing headers does) against Bucket4j's {@code ConsumptionProbe}.
  *
  * <p>Each invocation makes 16 decisions; sample-time mode reports the mean and the percentiles per decision (of
  * batches of 16, so that the timer's own cost and resolution do not dominate). p50 is the goal: under 100 ns
@@ -175,6 +178,28 @@ public class QuotaBenchmark {
     public void t1_governor(Governor g, Blackhole bh) {
         for (int i = 0; i < BATCH; i++) {
             bh.consume(g.governor.tryAcquireIngest(g.shared, 1).allowed());
+        }
+    }
+
+    /**
+     * The governor's decision consumed whole (it escapes, so it is allocated), as a server that writes the
+     * {@code RateLimit} headers uses it; against Bucket4j's like-for-like {@code tryConsumeAndReturnRemaining}.
+     */
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(BATCH)
+    public void t1_governorWholeDecision(Governor g, Blackhole bh) {
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(g.governor.tryAcquireIngest(g.shared, 1));
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(BATCH)
+    public void t1_bucket4jProbe(SharedBaselines b, Blackhole bh) {
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(b.bucket.tryConsumeAndReturnRemaining(1));
         }
     }
 

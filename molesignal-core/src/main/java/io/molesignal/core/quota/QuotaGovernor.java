@@ -46,6 +46,7 @@ import io.molesignal.core.internal.quota.AlertDispatcher;
 import io.molesignal.core.internal.quota.DistributedLimiter;
 import io.molesignal.core.internal.quota.LimitsRepository;
 import io.molesignal.core.internal.quota.OrgState;
+import io.molesignal.core.internal.quota.Gcra;
 import io.molesignal.core.internal.quota.RateParams;
 import io.molesignal.core.internal.quota.StorageLedger;
 
@@ -55,10 +56,11 @@ import io.molesignal.core.internal.quota.StorageLedger;
  *
  * <h2>Rates</h2>
  * {@link #tryAcquire(Principal, QuotaKind, long)} decides one request with GCRA (the generic cell rate algorithm of
- * ATM Forum TM 4.0 / ITU-T I.371, as used by redis-cell): one CAS on one immutable state per (org, kind), on the
- * injected monotonic {@link Ticker}, with exact integer arithmetic (no fixed windows, no refill drift, no overflow for
- * rates and bursts up to 10⁹). Over any interval of length {@code t} a bucket admits at most {@code rate·t + burst}
- * tokens; a ticker standing still or going backwards never mints tokens (the bucket is clamped to empty instead).
+ * ATM Forum TM 4.0 / ITU-T I.371, as used by redis-cell): one CAS under a sequence lock per (org, kind) and no
+ * allocation, on the injected monotonic {@link Ticker}, with exact integer arithmetic (no fixed windows, no refill
+ * drift, no overflow for rates and bursts up to 10⁹). Over any interval of length {@code t} a bucket admits at most
+ * {@code rate·t + burst} tokens; a ticker standing still or going backwards never mints tokens (the theoretical
+ * arrival time never moves back; a reading so far back that the burst would be exceeded clamps the bucket to empty).
  * Ingest cost is the number of events; a request costing more than the burst is refused with 413
  * {@link ErrorCode#QUOTA_INGEST_BATCH} and no Retry-After. The result is a {@link RateDecision} value carrying the
  * {@code RateLimit-Policy}, {@code RateLimit} and {@code Retry-After} header values.
@@ -89,11 +91,12 @@ import io.molesignal.core.internal.quota.StorageLedger;
  * token was taken from the shared bucket, so within any window of length {@code w} the N instances together admit at
  * most {@code rate·w + burst + N·k} (the last term: tokens leased before the window and spent in it), i.e. at most
  * {@code N·k} more than one exact bucket would; tokens stranded in unspent leases make them admit up to {@code N·k}
- * less. Measured: see {@code QuotaDistributedBenchmark} and {@code DistributedQuotaContract}. While a limit change propagates (≤ the poll interval) instances may still use the old limit. When the store
- * is unreachable, each instance falls back for a second at a time to a local bucket of {@code rate/N} and
- * {@code burst/N} (so together at most the limit when N is right), sets {@link QuotaMetrics#storeDegraded()},
- * counts {@link QuotaMetrics#storeErrors()} and alerts {@link QuotaAlert.Type#STORE_UNREACHABLE}; admitting
- * everything instead needs {@link Builder#allowInsecureFailOpen(boolean)}.
+ * less. Measured: see {@code QuotaDistributedBenchmark} and {@code DistributedQuotaContract}. While a limit change
+ * propagates (≤ the poll interval) instances may still use the old limit. When the store is unreachable, each
+ * instance falls back for a second at a time to a local bucket of {@code rate/N} and {@code burst/N} (so together
+ * at most the limit when N is right), sets {@link QuotaMetrics#storeDegraded()}, counts
+ * {@link QuotaMetrics#storeErrors()} and alerts {@link QuotaAlert.Type#STORE_UNREACHABLE}; admitting everything
+ * instead needs {@link Builder#allowInsecureFailOpen(boolean)}.
  *
  * <h2>Storage and retention</h2>
  * {@link #reserveStorage} reserves bytes before an insert (exactly at the limit is allowed; one byte over throws
@@ -233,44 +236,87 @@ public final class QuotaGovernor implements AutoCloseable {
      *         database cannot be read (fail closed)
      */
     public RateDecision tryAcquire(Principal caller, QuotaKind kind, long cost) {
+        // The hot path (a local bucket) is kept small, with everything else out of line, so that the JIT can inline
+        // it into its caller: the decision object then escapes only by the return, and a caller that reads only
+        // allowed() lets escape analysis drop it, so an admitted decision allocates nothing.
         if (cost < 1) {
-            throw new IllegalArgumentException("cost must be >= 1");
+            throw badCost();
         }
         long now = ticker.read();
-        long coarse = coarseNow;
-        if (now - coarse >= COARSE_STEP_NANOS) {
-            coarseNow = coarse = now;
-        }
-        OrgState st = state(caller.org(), coarse);
+        OrgState st = state(caller.org(), now);
         RateParams p = st.config().params(kind);
+        if (p == null || distributed != null || cost > p.burst()) {
+            return decideElsewhere(caller, st, p, kind, cost);
+        }
+        long r = st.bucket(kind).acquire(ticker, p, cost, now); // counts itself when it admits
+        return r > 0 ? Gcra.admitted(p, kind, r) : rejected(caller, p, kind, cost, r);
+    }
+
+    private static IllegalArgumentException badCost() {
+        return new IllegalArgumentException("cost must be >= 1");
+    }
+
+    /** An unlimited quota, the distributed mode, or a cost above the burst. */
+    private RateDecision decideElsewhere(Principal caller, OrgState st, @Nullable RateParams p, QuotaKind kind,
+            long cost) {
         if (p == null) {
             allowed.increment();
             return RateDecision.unlimited(kind);
         }
-        RateDecision d;
-        if (distributed == null) {
-            d = st.bucket(kind).tryAcquire(ticker, p, kind, cost, now); // counts itself when it admits
+        RateDecision d = cost > p.burst() ? Gcra.tooLarge(p, kind)
+                : Objects.requireNonNull(distributed).tryAcquire(st, p, kind, cost);
+        if (d.allowed()) {
+            allowed.increment();
         } else {
-            d = distributed.tryAcquire(st, p, kind, cost);
-            if (d.allowed()) {
-                allowed.increment();
-            }
-        }
-        if (!d.allowed()) {
             onRateRejected(caller, d);
         }
         return d;
     }
 
-    /** The org's state: from its front slot when it was read through Caffeine at this coarse time, else from Caffeine. */
-    private OrgState state(OrgId org, long coarse) {
-        String name = org.value();
-        int h = name.hashCode();
-        int slot = (h ^ (h >>> 16)) & (FRONT - 1);
-        Front f = front[slot]; // a racy read of an immutable record of immutable/volatile fields: safe
+    private RateDecision rejected(Principal caller, RateParams p, QuotaKind kind, long cost, long r) {
+        RateDecision d = Gcra.decision(p, kind, cost, r);
+        onRateRejected(caller, d);
+        return d;
+    }
+
+    /**
+     * The org's state, looked up at the reading {@code now}: from its front slot when it was read through Caffeine
+     * at the current coarse time, else through Caffeine ({@link #lookUp}).
+     */
+    private OrgState state(OrgId org, long now) {
+        long coarse = coarseNow;
+        if (now - coarse < COARSE_STEP_NANOS) {
+            Front f = front[slot(org)]; // a racy read of an immutable record of immutable/volatile fields: safe
+            if (f != null && f.stamp == coarse) {
+                OrgState st = f.state;
+                if (st.org() == org && !st.evicted()) {
+                    return st;
+                }
+            }
+        }
+        return lookUp(org, now);
+    }
+
+    private static int slot(OrgId org) {
+        int h = org.value().hashCode();
+        return (h ^ (h >>> 16)) & (FRONT - 1);
+    }
+
+    /**
+     * {@link #state} when the front cannot answer at once: advances the coarse clock first (a state is only used
+     * after a read through Caffeine at the current coarse time, so the cache never expires a state a decision has
+     * just used), then tries the front by org name, then Caffeine.
+     */
+    private OrgState lookUp(OrgId org, long now) {
+        long coarse = coarseNow;
+        if (now - coarse >= COARSE_STEP_NANOS) {
+            coarseNow = coarse = now;
+        }
+        int slot = slot(org);
+        Front f = front[slot];
         if (f != null && f.stamp == coarse) {
             OrgState st = f.state;
-            if (!st.evicted() && (st.org() == org || st.org().value().equals(name))) {
+            if (!st.evicted() && st.org().value().equals(org.value())) {
                 return st;
             }
         }

@@ -60,6 +60,52 @@ class GcraTest {
         assertThat(admitted).hasValue(100);
     }
 
+    /**
+     * Four threads on the system ticker, each passing a reading taken a random while before the decision (as the
+     * governor passes the one it took before the org lookup): a reading that another thread's commit has overtaken
+     * must not be taken for a backwards clock (which would clamp the bucket at an older time and mint tokens).
+     */
+    @Test
+    void racingThreadsWithStaleReadingsNeverAdmitMoreThanRateTimesTimePlusBurst() throws Exception {
+        RateParams p = new RateParams(200_000, 1_000);
+        io.molesignal.core.Ticker system = io.molesignal.core.Ticker.system();
+        Gcra b = new Gcra();
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        long t0 = system.read();
+        long end = t0 + TimeUnit.MILLISECONDS.toNanos(300);
+        List<Future<Long>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            fs.add(pool.submit(() -> {
+                start.await();
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom();
+                long admitted = 0;
+                long now;
+                while ((now = system.read()) - end < 0) {
+                    for (int spin = rnd.nextInt(200); spin > 0; spin--) {
+                        Thread.onSpinWait();
+                    }
+                    if (b.acquire(system, p, 1, now) > 0) {
+                        admitted++;
+                    }
+                }
+                return admitted;
+            }));
+        }
+        start.countDown();
+        long admitted = 0;
+        for (Future<Long> f : fs) {
+            admitted += f.get(1, TimeUnit.MINUTES);
+        }
+        long elapsed = system.read() - t0;
+        pool.shutdown();
+        long bound = elapsed * p.rate() / 1_000_000_000L + p.burst();
+        assertThat(admitted).isEqualTo(b.admitted()).isLessThanOrEqualTo(bound)
+                // and the bucket was really exercised: most of the rate was admitted
+                .isGreaterThan(bound / 2);
+    }
+
     @Test
     void overTenSecondsOfFakeTimeAdmittedIsRateTimesTimePlusBurstExactly() {
         assertThat(admittedOverTenSeconds(new RateParams(100, 100))).isEqualTo(100 * 10 + 100);

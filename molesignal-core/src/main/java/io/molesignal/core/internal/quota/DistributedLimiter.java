@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.molesignal.core.ErrorCode;
 import io.molesignal.core.OrgId;
 import io.molesignal.core.Ticker;
 import io.molesignal.core.quota.QuotaAlert;
@@ -74,7 +73,7 @@ public final class DistributedLimiter {
 
     public RateDecision tryAcquire(OrgState state, RateParams p, QuotaKind kind, long cost) {
         if (cost > p.burst) {
-            return new RateDecision(false, kind, ErrorCode.QUOTA_INGEST_BATCH, p.burst, 0, 0, -1, p.windowSeconds);
+            return Gcra.tooLarge(p, kind);
         }
         Lease l = state.lease(kind);
         synchronized (l) {

@@ -3,127 +3,221 @@ package io.molesignal.core.internal.quota;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import org.jspecify.annotations.Nullable;
+
 import io.molesignal.core.ErrorCode;
 import io.molesignal.core.Ticker;
 import io.molesignal.core.quota.QuotaKind;
 import io.molesignal.core.quota.RateDecision;
 
 /**
- * One lock-free GCRA bucket (generic cell rate algorithm, ATM Forum TM 4.0 / ITU-T I.371; the "virtual
- * scheduling" form): the state is the theoretical arrival time TAT; a request of cost c is admitted when
- * {@code max(TAT, now) + c·T − now ≤ τ}, with T the emission interval and τ = burst·T, and then TAT becomes
- * {@code max(TAT, now) + c·T}. One CAS per decision; the ticker is read inside the CAS loop.
+ * One GCRA bucket (generic cell rate algorithm, ATM Forum TM 4.0 / ITU-T I.371), kept in its "debt" form: the state
+ * is the ticker reading {@code last} of the latest update and the debt at that reading in units of
+ * {@code 1/}{@link RateParams#UNIT} token (a unit is also {@code 1/rate} ns of the theoretical arrival time TAT, so
+ * {@code TAT = last + debt/rate}). At a reading {@code now} the debt is {@code max(0, debt − (now − last)·rate)}; a
+ * request of cost {@code c} is admitted when {@code debt + c·UNIT ≤ burst·UNIT} (GCRA's {@code TAT + c·T − now ≤ τ}
+ * with {@code T = 1/rate}, {@code τ = burst·T}), and the debt becomes {@code debt + c·UNIT}. The admit path has
+ * no division; every product is bounded by 10¹⁸ (see {@link RateParams}), so nothing overflows.
  *
- * <p>Clock safety: when {@code TAT − now} exceeds τ (the ticker went backwards, or the burst was lowered), the state
- * is clamped to an empty bucket at {@code now} and written, so a backwards clock never mints tokens and never locks
- * the org out for longer than one fill time. Differences of ticker readings are taken with wrap-around semantics
- * (like {@link System#nanoTime()}), and every product is bounded by 10¹⁸ (see {@link RateParams}).
+ * <p>Clock safety: a reading behind {@code last} (the ticker went backwards) adds the difference to the debt, which
+ * keeps TAT where it was, so nothing is minted; when that would exceed the burst the bucket is clamped to empty at
+ * the new reading, so a backwards clock never locks the org out for longer than one fill time. Differences of
+ * ticker readings are taken with wrap-around semantics (like {@link System#nanoTime()}).
  *
  * <p>Live parameter changes: the state keeps the {@link RateParams} it was computed with. Under new parameters its
- * debt in tokens (burst minus available tokens) carries over, clamped to the new burst, and is written back to drain
- * at the new rate (Bucket4j's "as is" token inheritance): a lowered limit never leaves more than the new burst
+ * debt (which does not depend on the rate) carries over, clamped to the new burst, and is written back to drain at
+ * the new rate (Bucket4j's "as is" token inheritance): a lowered limit never leaves more than the new burst
  * available (no stale credit), and a raised one adds its extra room on the next decision.
  *
- * <p>The state also counts the decisions admitted ({@link #admitted()}), in the same CAS.
+ * <p>Concurrency: an optimistic sequence lock (a seqlock, as in the Linux kernel). A decision reads an even version
+ * and the state, and commits with one CAS of the version to odd, plain writes of the state and a release write of
+ * the next even version; a lost CAS retries. A retry, or a first reading older than the state's, reads the ticker
+ * again after the state, so a decision never computes with a reading older than an earlier commit's (unless the
+ * ticker itself went backwards), and a race between threads is never mistaken for a backwards clock. A refusal that
+ * changes nothing writes nothing and only re-validates the version. Decisions allocate nothing. A writer descheduled
+ * inside its few writes makes others spin, then yield, until it resumes. Thread-safe.
+ *
+ * <p>The state also counts the decisions admitted ({@link #admitted()}), under the same write.
  */
 public final class Gcra {
-    private static final VarHandle STATE;
+    private static final VarHandle VERSION;
+    private static final VarHandle LAST;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Gcra.class, "state", Tat.class);
+            VERSION = MethodHandles.lookup().findVarHandle(Gcra.class, "version", long.class);
+            LAST = MethodHandles.lookup().findVarHandle(Gcra.class, "last", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile Tat state;
+    /** Even when stable, odd while a decision writes. Accessed through {@link #VERSION}. */
+    @SuppressWarnings("unused")
+    private volatile long version;
+    // Written only while the version is odd; read between two reads of an even version.
+    private long last;
+    private long debt;
+    private @Nullable RateParams params; // null: never used (a full bucket)
+    private long admitted;
 
     /**
-     * Decides a request of {@code cost} tokens.
+     * Decides a request of {@code cost} tokens, as a {@link RateDecision}: {@link #acquire} and
+     * {@link #decision}, with 413 {@link ErrorCode#QUOTA_INGEST_BATCH} for a cost above the burst.
      *
      * @param cost at least 1
      */
     public RateDecision tryAcquire(Ticker ticker, RateParams p, QuotaKind kind, long cost) {
-        return tryAcquire(ticker, p, kind, cost, ticker.read());
+        if (cost > p.burst) {
+            return tooLarge(p, kind);
+        }
+        return decision(p, kind, cost, acquire(ticker, p, cost, ticker.read()));
     }
 
     /**
-     * Decides a request of {@code cost} tokens, using {@code now} (a reading of {@code ticker} just taken) for the
-     * first attempt; a retry after a lost CAS reads the ticker again.
+     * Decides a request of {@code cost} tokens.
      *
-     * @param cost at least 1
+     * @param cost 1..{@code p.burst()} (a larger cost is never admitted)
+     * @param now a reading of {@code ticker} just taken, used by the first attempt unless it is behind the state's
+     *        (then, and on every retry, the ticker is read again after the state)
+     * @return when admitted, the debt after it, in units (&gt; 0); when refused, {@code −(debt + 1)} (&lt; 0) with
+     *         the debt at the reading that refused it; {@link #decision} turns either into a {@link RateDecision}
      */
-    public RateDecision tryAcquire(Ticker ticker, RateParams p, QuotaKind kind, long cost, long now) {
-        if (cost > p.burst) {
-            return new RateDecision(false, kind, ErrorCode.QUOTA_INGEST_BATCH, p.burst, 0, 0, -1, p.windowSeconds);
-        }
-        long need = cost * RateParams.UNIT;
-        for (boolean first = true;; first = false) {
-            if (!first) {
+    public long acquire(Ticker ticker, RateParams p, long cost, long now) {
+        long need = cost * RateParams.UNIT; // cost <= 1e9: <= 1e18
+        for (int spins = 0;; spins++) {
+            long v = (long) VERSION.getAcquire(this);
+            if ((v & 1) != 0) {
+                backOff(spins);
+                continue;
+            }
+            RateParams q = params;
+            long lastSeen = last;
+            long debtSeen = debt;
+            if (spins > 0 || now - lastSeen < 0) {
+                // A retry, or a reading taken before another decision committed a later one: read after the state,
+                // so that only a ticker that really went backwards is treated as one.
                 now = ticker.read();
             }
-            Tat s = (Tat) STATE.getVolatile(this);
-            long debt = 0; // in units of 1/UNIT token, independent of the rate
-            boolean rewrite = false;
-            if (s != null) {
-                RateParams q = s.params;
-                long d = s.ns - now;
-                long rem = s.rem;
-                if (d < 0) {
-                    d = 0;
-                    rem = 0;
-                }
-                if (d > q.burstNs || (d == q.burstNs && rem > q.burstRem)) {
-                    // TAT beyond now + tolerance: the ticker went backwards. Clamp to an empty bucket at now.
-                    d = q.burstNs;
-                    rem = q.burstRem;
-                    rewrite = true;
-                }
-                debt = d * q.rate + rem; // <= burst * UNIT <= 1e18
-                if (q != p) {
-                    // New limits: the debt in tokens carries over, clamped to the new burst, and is written back
-                    // so that it drains at the new rate from now on.
-                    rewrite = true;
-                    if (debt > p.burstUnits) {
-                        debt = p.burstUnits;
+            long eff; // the debt at `now`, under p
+            boolean write = q != p;
+            if (q == null) {
+                eff = 0;
+            } else {
+                long elapsed = now - lastSeen;
+                if (elapsed >= 0) {
+                    // elapsed <= burstNs: elapsed * rate <= burstUnits <= 1e18.
+                    eff = elapsed > q.burstNs ? 0 : Math.max(0, debtSeen - elapsed * q.rate);
+                } else {
+                    long back = -elapsed; // negative only for Long.MIN_VALUE
+                    if (back < 0 || back > q.burstNs || back * q.rate > q.burstUnits - debtSeen) {
+                        eff = q.burstUnits; // the ticker went back by more than the room left: empty at now
+                        write = true;
+                    } else {
+                        eff = debtSeen + back * q.rate; // TAT unchanged
                     }
                 }
+                if (eff > p.burstUnits) {
+                    eff = p.burstUnits; // only under new, lower parameters
+                }
             }
-            if (debt <= p.burstUnits - need) {
-                long nd = debt + need; // > 0
-                long ns = nd / p.rate; // one division: the remainder and the rounded-up reset follow from it
-                long rem = nd - ns * p.rate;
-                if (STATE.compareAndSet(this, s, new Tat(now + ns, rem, p, s == null ? 1 : s.admitted + 1))) {
-                    return new RateDecision(true, kind, null, p.burst, (p.burstUnits - nd) / RateParams.UNIT,
-                            rem == 0 ? ns : ns + 1, -1, p.windowSeconds);
+            long after = eff + need; // <= 2e18
+            boolean admit = after <= p.burstUnits;
+            if (!admit && !write) {
+                // A refusal that changes nothing: valid if no write started since the version was read.
+                VarHandle.acquireFence();
+                if ((long) VERSION.getOpaque(this) == v) {
+                    return -eff - 1;
                 }
                 continue;
             }
-            if (rewrite && !STATE.compareAndSet(this, s, new Tat(now + debt / p.rate, debt % p.rate, p, s.admitted))) {
+            if (!VERSION.compareAndSet(this, v, v + 1)) {
                 continue;
             }
-            long wait = ceilDiv(debt + need - p.burstUnits, p.rate);
-            return new RateDecision(false, kind, kind.rateCode(), p.burst, (p.burstUnits - debt) / RateParams.UNIT,
-                    ceilDiv(debt, p.rate), Math.max(1, wait), p.windowSeconds);
+            last = now;
+            params = p;
+            if (admit) {
+                debt = after;
+                admitted++;
+            } else {
+                debt = eff;
+            }
+            VERSION.setRelease(this, v + 2);
+            return admit ? after : -eff - 1;
         }
+    }
+
+    private static void backOff(int spins) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield(); // the writer was descheduled inside its three writes
+        }
+    }
+
+    /**
+     * The decision value of {@link #acquire}'s result {@code r} for a request of {@code cost} tokens under {@code p}.
+     */
+    public static RateDecision decision(RateParams p, QuotaKind kind, long cost, long r) {
+        if (r > 0) {
+            return admitted(p, kind, r);
+        }
+        long debt = -(r + 1);
+        long wait = ceilDiv(debt + cost * RateParams.UNIT - p.burstUnits, p.rate);
+        return new RateDecision(false, kind, kind.rateCode(), p.burst, (p.burstUnits - debt) / RateParams.UNIT,
+                ceilDiv(debt, p.rate), Math.max(1, wait), p.windowSeconds);
+    }
+
+    /** The decision of an admitted request that left {@code debt} units (&gt; 0) in the bucket. */
+    public static RateDecision admitted(RateParams p, QuotaKind kind, long debt) {
+        return new RateDecision(true, kind, null, p.burst, (p.burstUnits - debt) / RateParams.UNIT,
+                ceilDiv(debt, p.rate), -1, p.windowSeconds);
+    }
+
+    /** The 413 decision of a request costing more than the burst (no wait can admit it, so no Retry-After). */
+    public static RateDecision tooLarge(RateParams p, QuotaKind kind) {
+        return new RateDecision(false, kind, ErrorCode.QUOTA_INGEST_BATCH, p.burst, 0, 0, -1, p.windowSeconds);
+    }
+
+    /**
+     * The ticker reading of the latest write, read without synchronisation (never torn, possibly a little stale): for
+     * a coarse clock, not for decisions.
+     */
+    public long lastReading() {
+        return (long) LAST.getOpaque(this);
     }
 
     /** Nanoseconds from {@code now} until the bucket is full (0 when full or never used). */
     public long nanosUntilFull(long now) {
-        Tat s = (Tat) STATE.getVolatile(this);
-        if (s == null) {
-            return 0;
+        for (int spins = 0;; spins++) {
+            long v = (long) VERSION.getAcquire(this);
+            if ((v & 1) == 0) {
+                RateParams q = params;
+                long lastSeen = last;
+                long debtSeen = debt;
+                VarHandle.acquireFence();
+                if ((long) VERSION.getOpaque(this) == v) {
+                    long elapsed = Math.max(0, now - lastSeen); // a reading behind `last` counts as no time
+                    return q == null ? 0 : Math.max(0, ceilDiv(debtSeen, q.rate) - elapsed);
+                }
+            }
+            backOff(spins);
         }
-        long d = s.ns - now;
-        return d < 0 ? 0 : (s.rem > 0 ? d + 1 : d);
     }
 
     /** The number of decisions this bucket has admitted. */
     public long admitted() {
-        Tat s = (Tat) STATE.getVolatile(this);
-        return s == null ? 0 : s.admitted;
+        for (int spins = 0;; spins++) {
+            long v = (long) VERSION.getAcquire(this);
+            if ((v & 1) == 0) {
+                long n = admitted;
+                VarHandle.acquireFence();
+                if ((long) VERSION.getOpaque(this) == v) {
+                    return n;
+                }
+            }
+            backOff(spins);
+        }
     }
 
     static long ceilDiv(long a, long b) {
