@@ -31,7 +31,8 @@ import io.molesignal.core.quota.RateDecision;
  *
  * <p>Concurrency: an optimistic sequence lock (a seqlock, as in the Linux kernel). A decision reads an even version
  * and the state, and commits with one CAS of the version to odd, plain writes of the state and a release write of
- * the next even version; a lost CAS retries. A retry, or a first reading older than the state's, reads the ticker
+ * the next even version; a lost CAS backs off (exponentially, a few microseconds at most, so that one thread keeps
+ * the cache line for a while) and retries. A retry, or a first reading older than the state's, reads the ticker
  * again after the state, so a decision never computes with a reading older than an earlier commit's (unless the
  * ticker itself went backwards), and a race between threads is never mistaken for a backwards clock. A refusal that
  * changes nothing writes nothing and only re-validates the version. Decisions allocate nothing. A writer descheduled
@@ -132,6 +133,7 @@ public final class Gcra {
                 continue;
             }
             if (!VERSION.compareAndSet(this, v, v + 1)) {
+                contended(spins);
                 continue;
             }
             last = now;
@@ -144,6 +146,13 @@ public final class Gcra {
             }
             VERSION.setRelease(this, v + 2);
             return admit ? after : -eff - 1;
+        }
+    }
+
+    /** After a lost CAS: back off exponentially (4 to 256 spin-waits) so the winner keeps the line for a while. */
+    private static void contended(int spins) {
+        for (int i = 4 << Math.min(spins, 6); i > 0; i--) {
+            Thread.onSpinWait();
         }
     }
 
