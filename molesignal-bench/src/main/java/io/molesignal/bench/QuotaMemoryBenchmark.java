@@ -32,9 +32,9 @@ import io.molesignal.core.quota.QuotaGovernor;
 
 /**
  * Memory per org entry of the governor's rate state at 1,000,000 orgs, measured with JOL over the state cache
- * (Caffeine node, key, {@code OrgState}, its two GCRA buckets and their states after one decision of each kind),
- * printed once per trial as {@code JOL: … bytes per org}. The benchmark itself is a decision for a random one of the
- * million orgs (a cache far larger than the CPU caches).
+ * (Caffeine node, key, {@code OrgState} and its two GCRA buckets, whose state is held inline, after one decision
+ * of each kind), printed once per trial as {@code JOL: … bytes per org}. The benchmark itself is a decision for a
+ * random one of the million orgs (a cache far larger than the CPU caches).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
