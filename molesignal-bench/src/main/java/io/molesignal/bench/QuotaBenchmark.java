@@ -75,6 +75,7 @@ public class QuotaBenchmark {
         AuditLog audit;
         QuotaGovernor governor;
         Principal shared;
+        Principal sharedEqual;
         Principal refused;
         final AtomicInteger nextOrg = new AtomicInteger();
 
@@ -103,8 +104,10 @@ public class QuotaBenchmark {
                         ? QuotaLimits.builder().queryQps(1L).queryBurst(1L).build() : fast);
             }
             shared = principal(0);
+            sharedEqual = principal(0); // an equal OrgId, not the object the org's state was loaded with
             refused = principal(16);
             governor.tryAcquireQuery(refused); // the one token; every later query of org16 is refused
+            governor.tryAcquireIngest(shared, 1); // org0's state is loaded with shared's OrgId
         }
 
         Principal principal(int i) {
@@ -178,6 +181,19 @@ public class QuotaBenchmark {
     public void t1_governor(Governor g, Blackhole bh) {
         for (int i = 0; i < BATCH; i++) {
             bh.consume(g.governor.tryAcquireIngest(g.shared, 1).allowed());
+        }
+    }
+
+    /**
+     * A principal whose {@code OrgId} equals, but is not, the one the org's state was loaded with (another API token
+     * of the same org, say): the front slot is then confirmed by name, out of line.
+     */
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(BATCH)
+    public void t1_governorEqualOrg(Governor g, Blackhole bh) {
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(g.governor.tryAcquireIngest(g.sharedEqual, 1).allowed());
         }
     }
 
