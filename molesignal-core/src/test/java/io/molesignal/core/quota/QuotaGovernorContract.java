@@ -415,6 +415,30 @@ abstract class QuotaGovernorContract {
     }
 
     @Test
+    void aCacheReadWhileTheTickerIsBehindNeverExpiresABucketThatStillHasDebt() {
+        // The cache's clock must never move back with the ticker: a read of the org's state at a backwards reading
+        // (here a storage reservation, which touches no bucket) would set the entry's expiry from that earlier time,
+        // so once the ticker is back the cache would drop a bucket drained a moment ago and hand out a fresh one.
+        setLimits(ACME, QuotaLimits.builder().queryQps(100L).queryBurst(100L).build());
+        long n = 0;
+        while (governor.tryAcquireQuery(editor(ACME)).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(100);
+        ticker.advance(Duration.ofSeconds(-30));
+        governor.cleanUp();
+        governor.reserveStorage(editor(ACME), 0).close();
+        // Back to 60 ms after the drain: 6 tokens refilled, never a second burst.
+        ticker.advance(Duration.ofSeconds(30).plusMillis(60));
+        governor.cleanUp();
+        n = 0;
+        for (int i = 0; i < 1000; i++) {
+            n += governor.tryAcquireQuery(editor(ACME)).allowed() ? 1 : 0;
+        }
+        assertThat(n).isEqualTo(6);
+    }
+
+    @Test
     void anOrgInConstantUseIsNeverExpiredWhileItsBucketIsNotFull() {
         // Fill time 100 s (burst 100 at 1/s): the state may only go 110 s after its last use. Used 20 times per
         // second of fake time (all but the first of each second served by the front of the cache, without a Caffeine
