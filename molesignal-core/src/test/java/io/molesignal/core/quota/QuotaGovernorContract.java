@@ -439,6 +439,41 @@ abstract class QuotaGovernorContract {
     }
 
     @Test
+    void aBatchWithinTheBurstIsNeverA413WhileTheDistributedStoreIsDown() {
+        // Burst 100 over 4 instances: the local share of an outage has a burst of 25. A batch of 40 is within the
+        // org's policy (limit 100), so it may be refused for the rate (429 with a Retry-After) but never as "larger
+        // than the burst" (413, no Retry-After: the client must not retry it as is).
+        RateStore down = new RateStore() {
+            @Override
+            public Grant take(OrgId org, QuotaKind kind, long rate, long burst, long min, long max) {
+                throw new IllegalStateException("store down");
+            }
+
+            @Override
+            public String name() {
+                return "down";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        QuotaGovernor g = QuotaGovernor.builder(db.database(), audit).ticker(ticker).clock(clock).alertSink(sink)
+                .backgroundJobs(false).distributed(down, 4).build();
+        closeLater.add(g);
+        g.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().ingestQps(100L).ingestBurst(100L).build());
+        RateDecision d = g.tryAcquireIngest(editor(ACME), 40);
+        assertThat(d.limit()).isEqualTo(100);
+        assertThat(d.code()).isNotEqualTo(ErrorCode.QUOTA_INGEST_BATCH);
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.retryAfter()).isPresent();
+        assertThat(g.metrics().storeDegraded()).isTrue();
+        // Within the share: admitted as before.
+        assertThat(g.tryAcquireIngest(editor(ACME), 25).allowed()).isTrue();
+        assertThat(g.tryAcquireIngest(editor(ACME), 1).allowed()).isFalse();
+    }
+
+    @Test
     void anOrgInConstantUseIsNeverExpiredWhileItsBucketIsNotFull() {
         // Fill time 100 s (burst 100 at 1/s): the state may only go 110 s after its last use. Used 20 times per
         // second of fake time (all but the first of each second served by the front of the cache, without a Caffeine
