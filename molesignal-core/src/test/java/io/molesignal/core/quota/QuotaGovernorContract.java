@@ -392,7 +392,7 @@ abstract class QuotaGovernorContract {
         }
         assertThat(n).isEqualTo(20);
         ticker.advance(Duration.ofHours(-1));
-        governor.cleanUp(); // expiry runs on the backwards clock too
+        governor.cleanUp(); // expiry runs with the ticker behind (the cache's clock stays where it was)
         for (int i = 0; i < 1000; i++) {
             assertThat(governor.tryAcquireQuery(editor(ACME)).allowed()).isFalse();
         }
