@@ -1,5 +1,7 @@
 package io.molesignal.core.quota;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,8 +150,19 @@ public final class QuotaGovernor implements AutoCloseable {
     private final Duration reservationTimeout;
     private final AtomicLong lastSeq = new AtomicLong();
     // The cache's clock: the ticker as last seen by a decision or a maintenance run, in steps of at least 50 ms, so
-    // that a decision reads the ticker once (expiry has a 10 s grace; a coarse clock only delays it).
+    // that a decision reads the ticker once (expiry has a 10 s grace; a coarse clock only delays it). It never moves
+    // back (advanceCoarse), not even with the ticker.
     private volatile long coarseNow;
+    private static final VarHandle COARSE;
+
+    static {
+        try {
+            COARSE = MethodHandles.lookup().findVarHandle(QuotaGovernor.class, "coarseNow", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     // Admitted decisions: those of the local buckets are counted in their GCRA state (no second atomic operation per
     // decision) and summed by metrics(), plus those of evicted states; `allowed` counts the unlimited and distributed
     // ones.
@@ -297,6 +310,22 @@ public final class QuotaGovernor implements AutoCloseable {
         return lookUp(org, now);
     }
 
+    /**
+     * Moves the cache's clock forward to {@code now} when it is at least {@code step} ahead, never back: a read
+     * through Caffeine at an earlier time (a ticker behind, or a racing thread's older reading) would set the entry's
+     * expiry from that time, so Caffeine could expire a state whose bucket is not full yet. Returns the clock.
+     */
+    private long advanceCoarse(long now, long step) {
+        long coarse = coarseNow;
+        while (now - coarse >= step) {
+            if (COARSE.compareAndSet(this, coarse, now)) {
+                return now;
+            }
+            coarse = coarseNow;
+        }
+        return coarse;
+    }
+
     private static int slot(OrgId org) {
         int h = org.value().hashCode();
         return (h ^ (h >>> 16)) & (FRONT - 1);
@@ -308,10 +337,7 @@ public final class QuotaGovernor implements AutoCloseable {
      * just used), then tries the front by org name, then Caffeine.
      */
     private OrgState lookUp(OrgId org, long now) {
-        long coarse = coarseNow;
-        if (now - coarse >= COARSE_STEP_NANOS) {
-            coarseNow = coarse = now;
-        }
+        long coarse = advanceCoarse(now, COARSE_STEP_NANOS);
         int slot = slot(org);
         Front f = front[slot];
         if (f != null && f.stamp == coarse) {
@@ -741,7 +767,7 @@ public final class QuotaGovernor implements AutoCloseable {
 
     /** Runs pending cache maintenance (expiry) now; for tests on a fake ticker. */
     public void cleanUp() {
-        coarseNow = ticker.read();
+        advanceCoarse(ticker.read(), 1);
         states.cleanUp();
     }
 

@@ -392,7 +392,7 @@ abstract class QuotaGovernorContract {
         }
         assertThat(n).isEqualTo(20);
         ticker.advance(Duration.ofHours(-1));
-        governor.cleanUp(); // expiry runs on the backwards clock too
+        governor.cleanUp(); // expiry runs with the ticker behind (the cache's clock stays where it was)
         for (int i = 0; i < 1000; i++) {
             assertThat(governor.tryAcquireQuery(editor(ACME)).allowed()).isFalse();
         }
@@ -412,6 +412,65 @@ abstract class QuotaGovernorContract {
         }
         assertThat(n).isEqualTo(20);
         assertThat(governor.metrics().evictionsWithCredit()).isZero();
+    }
+
+    @Test
+    void aCacheReadWhileTheTickerIsBehindNeverExpiresABucketThatStillHasDebt() {
+        // The cache's clock must never move back with the ticker: a read of the org's state at a backwards reading
+        // (here a storage reservation, which touches no bucket) would set the entry's expiry from that earlier time,
+        // so once the ticker is back the cache would drop a bucket drained a moment ago and hand out a fresh one.
+        setLimits(ACME, QuotaLimits.builder().queryQps(100L).queryBurst(100L).build());
+        long n = 0;
+        while (governor.tryAcquireQuery(editor(ACME)).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(100);
+        ticker.advance(Duration.ofSeconds(-30));
+        governor.cleanUp();
+        governor.reserveStorage(editor(ACME), 0).close();
+        // Back to 60 ms after the drain: 6 tokens refilled, never a second burst.
+        ticker.advance(Duration.ofSeconds(30).plusMillis(60));
+        governor.cleanUp();
+        n = 0;
+        for (int i = 0; i < 1000; i++) {
+            n += governor.tryAcquireQuery(editor(ACME)).allowed() ? 1 : 0;
+        }
+        assertThat(n).isEqualTo(6);
+    }
+
+    @Test
+    void aBatchWithinTheBurstIsNeverA413WhileTheDistributedStoreIsDown() {
+        // Burst 100 over 4 instances: the local share of an outage has a burst of 25. A batch of 40 is within the
+        // org's policy (limit 100), so it may be refused for the rate (429 with a Retry-After) but never as "larger
+        // than the burst" (413, no Retry-After: the client must not retry it as is).
+        RateStore down = new RateStore() {
+            @Override
+            public Grant take(OrgId org, QuotaKind kind, long rate, long burst, long min, long max) {
+                throw new IllegalStateException("store down");
+            }
+
+            @Override
+            public String name() {
+                return "down";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        QuotaGovernor g = QuotaGovernor.builder(db.database(), audit).ticker(ticker).clock(clock).alertSink(sink)
+                .backgroundJobs(false).distributed(down, 4).build();
+        closeLater.add(g);
+        g.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().ingestQps(100L).ingestBurst(100L).build());
+        RateDecision d = g.tryAcquireIngest(editor(ACME), 40);
+        assertThat(d.limit()).isEqualTo(100);
+        assertThat(d.code()).isNotEqualTo(ErrorCode.QUOTA_INGEST_BATCH);
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.retryAfter()).isPresent();
+        assertThat(g.metrics().storeDegraded()).isTrue();
+        // Within the share: admitted as before.
+        assertThat(g.tryAcquireIngest(editor(ACME), 25).allowed()).isTrue();
+        assertThat(g.tryAcquireIngest(editor(ACME), 1).allowed()).isFalse();
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class DistributedLimiter {
                 return allowed(p, kind, l);
             }
             if (degraded.get() && now - retryStoreAt < 0) {
-                return fallback(l, p, kind, cost);
+                return fallback(l, p, kind, cost, now);
             }
             long min = cost - l.tokens;
             if (now - l.deniedUntil < 0 && min >= l.deniedMin) {
@@ -105,7 +105,7 @@ public final class DistributedLimiter {
                         : store.take(state.org(), kind, p.rate, p.burst, min, max, Math.floorDiv(storeTime.read(), 1000L));
             } catch (RuntimeException e) {
                 storeFailed(now, e);
-                return fallback(l, p, kind, cost);
+                return fallback(l, p, kind, cost, now);
             }
             storeOk();
             l.aheadMicros = g.aheadMicros();
@@ -137,9 +137,15 @@ public final class DistributedLimiter {
                 waitNanos, p.windowSeconds);
     }
 
-    private RateDecision fallback(Lease l, RateParams p, QuotaKind kind, long cost) {
+    private RateDecision fallback(Lease l, RateParams p, QuotaKind kind, long cost, long now) {
         if (failOpen) {
             return new RateDecision(true, kind, null, p.burst, p.burst, 0, -1, p.windowSeconds);
+        }
+        if (cost > l.share.burst) {
+            // Within the org's burst (checked before) but above the local share's: not a 413 (the batch is not too
+            // large for the policy), a 429 until the store is tried again.
+            return new RateDecision(false, kind, kind.rateCode(), p.burst, 0, 0, Math.max(1, retryStoreAt - now),
+                    p.windowSeconds);
         }
         RateDecision d = l.fallback.tryAcquire(ticker, l.share, kind, cost);
         // Report the org's full policy; the local share is an implementation detail of the outage.

@@ -136,6 +136,10 @@ public final class Gcra {
                 contended(spins);
                 continue;
             }
+            // The odd version must be visible before any of the plain writes below: the CAS's acquire orders them
+            // only after its read, so on weakly ordered CPUs (AArch64) a reader could see a new field and still the
+            // old even version, and use a torn state. StampedLock.writeLock has the same fence after its CAS.
+            VarHandle.storeStoreFence();
             last = now;
             params = p;
             if (admit) {
