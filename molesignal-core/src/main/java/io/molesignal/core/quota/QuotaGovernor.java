@@ -180,8 +180,12 @@ public final class QuotaGovernor implements AutoCloseable {
     private static final int FRONT = 4096;
     private final Front[] front = new Front[FRONT];
 
-    /** A front slot: a state and the coarse time at which it was last read through Caffeine (immutable). */
-    private record Front(OrgState state, long stamp) {
+    /**
+     * A front slot (immutable): a state, the coarse time at which it was last read through Caffeine, and the OrgId
+     * object (equal to the state's org, checked by name in lookUp) whose decisions hit the slot without comparing
+     * strings; an equal OrgId of another principal takes lookUp once and then becomes the key.
+     */
+    private record Front(OrgState state, long stamp, OrgId key) {
     }
 
     private QuotaGovernor(Builder b) {
@@ -302,7 +306,7 @@ public final class QuotaGovernor implements AutoCloseable {
             Front f = front[slot(org)]; // a racy read of an immutable record of immutable/volatile fields: safe
             if (f != null && f.stamp == coarse) {
                 OrgState st = f.state;
-                if (st.org() == org && !st.evicted()) {
+                if (f.key == org && !st.evicted()) { // the same OrgId object: no string comparison inline
                     return st;
                 }
             }
@@ -343,11 +347,14 @@ public final class QuotaGovernor implements AutoCloseable {
         if (f != null && f.stamp == coarse) {
             OrgState st = f.state;
             if (!st.evicted() && st.org().value().equals(org.value())) {
+                if (f.key != org) {
+                    front[slot] = new Front(st, coarse, org); // this caller's OrgId object now hits inline
+                }
                 return st;
             }
         }
         OrgState st = states.get(org, loader);
-        front[slot] = new Front(st, coarse);
+        front[slot] = new Front(st, coarse, org);
         return st;
     }
 

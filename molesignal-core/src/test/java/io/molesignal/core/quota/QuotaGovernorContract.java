@@ -350,6 +350,47 @@ abstract class QuotaGovernorContract {
         assertThatThrownBy(() -> governor.tryAcquireIngest(editor(ACME), 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * The governor's front is direct-mapped by the org name's hash: two orgs in one slot, and principals whose OrgId
+     * objects are equal but distinct (another token of the same org), each keep exactly their own bucket.
+     */
+    @Test
+    void orgsSharingAFrontSlotAndEqualOrgIdObjectsEachKeepTheirOwnBucket() {
+        String twinName = null;
+        for (int i = 0; twinName == null; i++) {
+            String candidate = "twin" + i;
+            if (frontSlot(candidate) == frontSlot("acme")) {
+                twinName = candidate;
+            }
+        }
+        db.insertOrgs(twinName);
+        OrgId twin = OrgId.of(twinName);
+        setLimits(ACME, QuotaLimits.builder().queryQps(1L).queryBurst(5L).build());
+        setLimits(twin, QuotaLimits.builder().queryQps(1L).queryBurst(7L).build());
+        Principal acmeCached = editor(ACME);
+        Principal twinCached = editor(twin);
+        int acme = 0;
+        int other = 0;
+        for (int i = 0; i < 60; i++) {
+            Principal a = i % 2 == 0 ? acmeCached : editor(OrgId.of("acme"));
+            if (governor.tryAcquireQuery(a).allowed()) {
+                acme++;
+            }
+            Principal t = i % 3 == 0 ? twinCached : editor(OrgId.of(twinName));
+            if (governor.tryAcquireQuery(t).allowed()) {
+                other++;
+            }
+        }
+        assertThat(acme).isEqualTo(5);
+        assertThat(other).isEqualTo(7);
+    }
+
+    /** The governor's front slot of an org name (its 4,096-slot direct map). */
+    private static int frontSlot(String org) {
+        int h = org.hashCode();
+        return (h ^ (h >>> 16)) & 4095;
+    }
+
     @Test
     void idleEvictionHandsNoExtraTokens() {
         setLimits(ACME, QuotaLimits.builder().queryQps(100L).queryBurst(100L).build());
