@@ -76,10 +76,10 @@ import io.molesignal.core.internal.quota.StorageLedger;
  *
  * <h2>Bounded state</h2>
  * Per-org state lives in a Caffeine cache of at most {@link Builder#maxOrgs(long)} entries (default 1,000,000). An
- * entry expires only after its slowest bucket's fill time (burst ÷ rate) plus a grace period without access, when
- * its buckets are full again: forgetting it then hands out nothing extra. Only size-based eviction (more active orgs
- * than {@code maxOrgs}) can drop a non-full bucket; that is counted ({@link QuotaMetrics#evictionsWithCredit()}) and
- * alerted. A decision finds its org's state in a direct-mapped front of 4,096 slots when the cache was read for that
+ * entry expires only after its slowest bucket's fill time (burst ÷ rate, or the distributed mode's outage share's
+ * when rounding makes that slower) plus a grace period without access, when its buckets are full again: forgetting
+ * it then hands out nothing extra. Only size-based eviction (more active orgs than {@code maxOrgs}) can drop a
+ * non-full bucket; that is counted ({@link QuotaMetrics#evictionsWithCredit()}) and alerted. A decision finds its org's state in a direct-mapped front of 4,096 slots when the cache was read for that
  * org within the current 50 ms step of the cache's clock (it would not change the entry's expiry), else through
  * Caffeine; a state the cache evicted is never served from the front.
  *
@@ -138,6 +138,7 @@ public final class QuotaGovernor implements AutoCloseable {
     private final Function<OrgId, OrgState> loader = this::load;
     private final OrgState.Config defaultConfig = new OrgState.Config(QuotaLimits.DEFAULTS, 0);
     private final @Nullable DistributedLimiter distributed;
+    private final int instances; // sharing the limits: 1 without the distributed mode
     private final AlertDispatcher alerts;
     private final Cache<EpisodeKey, AtomicLong> episodes;
 
@@ -199,6 +200,7 @@ public final class QuotaGovernor implements AutoCloseable {
         this.retentionBatch = b.retentionBatch;
         this.reservationTimeout = b.reservationTimeout;
         this.alerts = new AlertDispatcher(b.alertSink, b.alertQueue);
+        this.instances = b.store == null ? 1 : b.instances;
         this.states = Caffeine.newBuilder()
                 .maximumSize(b.maxOrgs)
                 .ticker(() -> coarseNow)
@@ -818,7 +820,7 @@ public final class QuotaGovernor implements AutoCloseable {
 
     private final class IdleExpiry implements Expiry<OrgId, OrgState> {
         private long idle(OrgState st) {
-            return st.idleNanos() + GRACE_NANOS;
+            return st.idleNanos(instances) + GRACE_NANOS;
         }
 
         @Override

@@ -484,6 +484,38 @@ abstract class QuotaGovernorContract {
         // Burst 100 over 4 instances: the local share of an outage has a burst of 25. A batch of 40 is within the
         // org's policy (limit 100), so it may be refused for the rate (429 with a Retry-After) but never as "larger
         // than the burst" (413, no Retry-After: the client must not retry it as is).
+        QuotaGovernor g = governorWithStoreDown();
+        g.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().ingestQps(100L).ingestBurst(100L).build());
+        RateDecision d = g.tryAcquireIngest(editor(ACME), 40);
+        assertThat(d.limit()).isEqualTo(100);
+        assertThat(d.code()).isNotEqualTo(ErrorCode.QUOTA_INGEST_BATCH);
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.retryAfter()).isPresent();
+        assertThat(g.metrics().storeDegraded()).isTrue();
+        // Within the share: admitted as before.
+        assertThat(g.tryAcquireIngest(editor(ACME), 25).allowed()).isTrue();
+        assertThat(g.tryAcquireIngest(editor(ACME), 1).allowed()).isFalse();
+    }
+
+    @Test
+    void anIdleOrgIsNotForgottenWhileItsOutageShareIsStillRefilling() {
+        // Rate 7, burst 100 over 4 instances: the outage share is 1/s with burst 25, which takes 25 s to fill, longer
+        // than the full limit's 14.3 s (+ 10 s grace). Forgetting the state at 24.5 s would hand out a full share
+        // (25) where 24 have refilled.
+        QuotaGovernor g = governorWithStoreDown();
+        g.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().ingestQps(7L).ingestBurst(100L).build());
+        assertThat(g.tryAcquireIngest(editor(ACME), 25).allowed()).isTrue();
+        assertThat(g.tryAcquireIngest(editor(ACME), 1).allowed()).isFalse();
+        ticker.advance(Duration.ofMillis(24_500));
+        g.cleanUp();
+        long n = 0;
+        while (g.tryAcquireIngest(editor(ACME), 1).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(24);
+    }
+
+    private QuotaGovernor governorWithStoreDown() {
         RateStore down = new RateStore() {
             @Override
             public Grant take(OrgId org, QuotaKind kind, long rate, long burst, long min, long max) {
@@ -502,16 +534,7 @@ abstract class QuotaGovernorContract {
         QuotaGovernor g = QuotaGovernor.builder(db.database(), audit).ticker(ticker).clock(clock).alertSink(sink)
                 .backgroundJobs(false).distributed(down, 4).build();
         closeLater.add(g);
-        g.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().ingestQps(100L).ingestBurst(100L).build());
-        RateDecision d = g.tryAcquireIngest(editor(ACME), 40);
-        assertThat(d.limit()).isEqualTo(100);
-        assertThat(d.code()).isNotEqualTo(ErrorCode.QUOTA_INGEST_BATCH);
-        assertThat(d.allowed()).isFalse();
-        assertThat(d.retryAfter()).isPresent();
-        assertThat(g.metrics().storeDegraded()).isTrue();
-        // Within the share: admitted as before.
-        assertThat(g.tryAcquireIngest(editor(ACME), 25).allowed()).isTrue();
-        assertThat(g.tryAcquireIngest(editor(ACME), 1).allowed()).isFalse();
+        return g;
     }
 
     @Test

@@ -43,9 +43,16 @@ public final class OrgState {
             return kind == QuotaKind.INGEST ? ingest : query;
         }
 
-        /** Nanoseconds an empty bucket of the slowest quota takes to fill. */
-        long maxFillNanos() {
-            return Math.max(ingest == null ? 0 : ingest.fillNanos(), query == null ? 0 : query.fillNanos());
+        /**
+         * Nanoseconds an empty bucket of the slowest quota takes to fill, the local share of one of {@code instances}
+         * (the distributed mode's outage bucket) included: rounding the share down can make it slower than the whole.
+         */
+        long maxFillNanos(int instances) {
+            return Math.max(fillNanos(ingest, instances), fillNanos(query, instances));
+        }
+
+        private static long fillNanos(@Nullable RateParams p, int instances) {
+            return p == null ? 0 : Math.max(p.fillNanos(), p.share(instances).fillNanos());
         }
     }
 
@@ -121,7 +128,7 @@ public final class OrgState {
         Lease[] ls = leases;
         if (ls != null) {
             for (Lease l : ls) {
-                leasesEmpty &= l == null || l.isEmpty();
+                leasesEmpty &= l == null || l.isEmpty() && l.fallback.nanosUntilFull(now) == 0;
             }
         }
         return leasesEmpty && ingest.nanosUntilFull(now) == 0 && query.nanosUntilFull(now) == 0;
@@ -132,8 +139,11 @@ public final class OrgState {
         return ingest.admitted() + query.admitted();
     }
 
-    /** How long after the last access this state may be forgotten without handing out extra tokens. */
-    public long idleNanos() {
-        return config.maxFillNanos();
+    /**
+     * How long after the last access this state may be forgotten without handing out extra tokens, when it is one of
+     * {@code instances} sharing the limits (1 without the distributed mode).
+     */
+    public long idleNanos(int instances) {
+        return config.maxFillNanos(instances);
     }
 }
