@@ -79,9 +79,10 @@ import io.molesignal.core.internal.quota.StorageLedger;
  * entry expires only after its slowest bucket's fill time (burst ÷ rate, or the distributed mode's outage share's
  * when rounding makes that slower) plus a grace period without access, when its buckets are full again: forgetting
  * it then hands out nothing extra. Only size-based eviction (more active orgs than {@code maxOrgs}) can drop a
- * non-full bucket; that is counted ({@link QuotaMetrics#evictionsWithCredit()}) and alerted. A decision finds its org's state in a direct-mapped front of 4,096 slots when the cache was read for that
- * org within the current 50 ms step of the cache's clock (it would not change the entry's expiry), else through
- * Caffeine; a state the cache evicted is never served from the front.
+ * non-full bucket; that is counted ({@link QuotaMetrics#evictionsWithCredit()}) and alerted. A decision finds its
+ * org's state in a direct-mapped front of 4,096 slots when the cache was read for that org within the current 50 ms
+ * step of the cache's clock (it would not change the entry's expiry), else through Caffeine; a state the cache
+ * evicted is never served from the front.
  *
  * <h2>Distributed mode</h2>
  * With {@link Builder#distributed(RateStore, int)} the N instances share one bucket per (org, kind) in PostgreSQL
