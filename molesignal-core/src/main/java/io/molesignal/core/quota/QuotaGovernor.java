@@ -170,6 +170,7 @@ public final class QuotaGovernor implements AutoCloseable {
     // ones.
     private final LongAdder allowed = new LongAdder();
     private final LongAdder evictedAllowed = new LongAdder();
+    private final AtomicLong admittedReported = new AtomicLong(); // metrics(): the highest admitted sum reported
     private final LongAdder rejected = new LongAdder();
     private final LongAdder storageRejected = new LongAdder();
     private final LongAdder evictionsWithCredit = new LongAdder();
@@ -770,6 +771,9 @@ public final class QuotaGovernor implements AutoCloseable {
         for (OrgState st : states.asMap().values()) {
             admitted += st.admitted();
         }
+        // A state Caffeine has expired drops out of its view before the eviction listener adds its count to
+        // evictedAllowed: the sum can dip for a moment. The counter reported never goes down.
+        admitted = admittedReported.accumulateAndGet(admitted, Math::max);
         return new QuotaMetrics(admitted, rejected.sum(), storageRejected.sum(), states.estimatedSize(),
                 evictionsWithCredit.sum(), distributed == null ? 0 : distributed.storeErrors(),
                 distributed != null && distributed.degraded(), alerts.dropped());

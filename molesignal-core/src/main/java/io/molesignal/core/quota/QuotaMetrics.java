@@ -4,7 +4,7 @@ package io.molesignal.core.quota;
  * A snapshot of the governor's counters, for the host's metrics (aggregates only: no org appears, because
  * {@code /metrics} is unauthenticated and org ids in labels would disclose the customer list).
  *
- * @param allowed rate decisions that admitted
+ * @param allowed rate decisions that admitted (a counter: it never goes down)
  * @param rejected rate decisions that refused (429 and 413)
  * @param storageRejected storage reservations refused (413)
  * @param stateEntries orgs with rate state in memory

@@ -391,6 +391,31 @@ abstract class QuotaGovernorContract {
         return (h ^ (h >>> 16)) & 4095;
     }
 
+    /**
+     * {@code allowed} is a counter for the host's metrics (a Prometheus counter that drops reads as a reset): it
+     * never goes down, also while an expired org's state is between Caffeine's view and the evicted-count.
+     */
+    @Test
+    void theAdmittedCountNeverGoesDownWhileIdleStatesExpire() {
+        long last = governor.metrics().allowed();
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 3; i++) {
+                governor.tryAcquireQuery(editor(ACME));
+            }
+            long now = governor.metrics().allowed();
+            assertThat(now).isGreaterThanOrEqualTo(last);
+            last = now;
+            ticker.advance(Duration.ofMinutes(5)); // acme's state expires in Caffeine's view...
+            governor.tryAcquireQuery(editor(BETA)); // ...once a lookup moves the cache's clock; eviction may lag
+            now = governor.metrics().allowed();
+            assertThat(now).isGreaterThanOrEqualTo(last);
+            last = now;
+            ticker.advance(Duration.ofMinutes(5));
+            governor.cleanUp();
+        }
+        assertThat(governor.metrics().allowed()).isEqualTo(20 * 4);
+    }
+
     @Test
     void idleEvictionHandsNoExtraTokens() {
         setLimits(ACME, QuotaLimits.builder().queryQps(100L).queryBurst(100L).build());
