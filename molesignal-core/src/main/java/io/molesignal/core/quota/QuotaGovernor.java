@@ -72,7 +72,8 @@ import io.molesignal.core.internal.quota.StorageLedger;
  * platform root only ({@link #limitsOf}, {@link #updateLimits}, audited {@code org.quotas.update} in the org). A
  * change applies on this instance to the next decision, and other instances poll for changes every
  * {@link Builder#pollInterval(Duration)} (default 500 ms, so within 1 s). Under new limits a bucket keeps its debt
- * in tokens, clamped to the new burst: a lowered limit has no stale credit, a raised one is usable at once.
+ * in tokens, clamped to the new burst: a lowered limit has no stale credit, a raised one is usable at once; a
+ * decision that read the limits just before a change is decided again under the new ones.
  *
  * <h2>Bounded state</h2>
  * Per-org state lives in a Caffeine cache of at most {@link Builder#maxOrgs(long)} entries (default 1,000,000). An
@@ -295,6 +296,11 @@ public final class QuotaGovernor implements AutoCloseable {
     }
 
     private RateDecision rejected(Principal caller, RateParams p, QuotaKind kind, long cost, long r) {
+        if (r == Gcra.STALE) {
+            // The limits were read just before a change reached the bucket: decide again under the new ones, so a
+            // request in flight during a change never gets the old limits' credit.
+            return tryAcquire(caller, kind, cost);
+        }
         RateDecision d = Gcra.decision(p, kind, cost, r);
         onRateRejected(caller, d);
         return d;

@@ -217,6 +217,23 @@ class GcraTest {
     }
 
     @Test
+    void parametersOlderThanTheBucketsAreRefusedAsStaleAndTakeNothing() {
+        RateParams old = new RateParams(1000, 1000, 1);
+        RateParams lowered = new RateParams(10, 10, 2);
+        assertThat(bucket.acquire(ticker, lowered, 10, ticker.read())).isPositive();
+        // A caller still holding the old generation: nothing taken, told to re-read the limits.
+        assertThat(bucket.acquire(ticker, old, 500, ticker.read())).isEqualTo(Gcra.STALE);
+        RateDecision d = bucket.tryAcquire(ticker, old, QuotaKind.INGEST, 500);
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.code()).isEqualTo(ErrorCode.QUOTA_INGEST_RATE);
+        assertThat(bucket.admitted()).isEqualTo(1);
+        // The same generation (or a newer one) switches as before.
+        assertThat(take(lowered, 1)).isFalse();
+        ticker.advance(Duration.ofMillis(100));
+        assertThat(take(new RateParams(10, 10, 3), 1)).isTrue();
+    }
+
+    @Test
     void extremeRatesCostsAndTickerValuesDoNotOverflow() {
         RateParams max = new RateParams(QuotaLimits.MAX_RATE, QuotaLimits.MAX_BURST);
         ticker.set(Long.MAX_VALUE - 500_000_000L);

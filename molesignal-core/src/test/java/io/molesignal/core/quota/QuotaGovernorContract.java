@@ -29,6 +29,7 @@ import io.molesignal.core.OrgId;
 import io.molesignal.core.Principal;
 import io.molesignal.core.Role;
 import io.molesignal.core.Scope;
+import io.molesignal.core.Ticker;
 import io.molesignal.core.audit.Actor;
 import io.molesignal.core.audit.ActorType;
 import io.molesignal.core.audit.AuditContext;
@@ -414,6 +415,52 @@ abstract class QuotaGovernorContract {
             governor.cleanUp();
         }
         assertThat(governor.metrics().allowed()).isEqualTo(20 * 4);
+    }
+
+    /**
+     * A decision that read the org's limits just before a change must not be decided under the old limits once the
+     * bucket has seen the new ones. The interleaving is forced on one thread: the decision's first ticker reading is
+     * behind the bucket's, so the bucket reads the ticker again after its state, and that read lowers the limit and
+     * runs another decision under the new one. The first decision's commit then fails, and its retry sees newer
+     * parameters than the ones it was given.
+     */
+    @Test
+    void aDecisionInFlightDuringALoweringGetsNoCreditFromTheOldLimit() {
+        long t = 5_000_000_000L;
+        long[] readings = {t - 1, t};
+        int[] reads = {0};
+        Runnable[] hook = {null};
+        Ticker scripted = () -> {
+            int i = reads[0]++;
+            if (i == 1 && hook[0] != null) {
+                Runnable h = hook[0];
+                hook[0] = null;
+                h.run();
+            }
+            return i < readings.length ? readings[i] : t;
+        };
+        QuotaGovernor g = QuotaGovernor.builder(db.database(), audit).ticker(scripted).clock(clock).alertSink(sink)
+                .backgroundJobs(false).build();
+        closeLater.add(g);
+        g.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().ingestQps(1L).ingestBurst(1000L).build());
+        reads[0] = readings.length; // reads return t from here
+        assertThat(g.tryAcquireIngest(editor(ACME), 1).allowed()).isTrue(); // the bucket's reading is now t
+        hook[0] = () -> {
+            g.updateLimits(ROOT, ROOT_CTX, ACME, QuotaLimits.builder().ingestQps(1L).ingestBurst(10L).build());
+            assertThat(g.tryAcquireIngest(editor(ACME), 1).allowed()).isTrue(); // under the new limits
+        };
+        reads[0] = 0;
+        RateDecision d = g.tryAcquireIngest(editor(ACME), 500);
+        assertThat(hook[0]).as("the interleaving ran").isNull();
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.limit()).isEqualTo(10);
+        assertThat(d.code()).isEqualTo(ErrorCode.QUOTA_INGEST_BATCH); // 500 > the new burst of 10
+        // Under the new limits: 2 tokens of debt carried over, so 8 are left.
+        long n = 0;
+        while (g.tryAcquireIngest(editor(ACME), 1).allowed()) {
+            n++;
+        }
+        assertThat(n).isEqualTo(8);
     }
 
     @Test

@@ -78,6 +78,10 @@ public final class DistributedLimiter {
         Lease l = state.lease(kind);
         synchronized (l) {
             long now = ticker.read();
+            RateParams current = state.config().params(kind);
+            if (current != null && current.generation > p.generation) {
+                p = current; // the limits changed since the caller read them: decide under the new ones
+            }
             if (l.params != p) {
                 l.tokens = 0;
                 l.deniedMin = Long.MAX_VALUE;

@@ -27,7 +27,9 @@ import io.molesignal.core.quota.RateDecision;
  * <p>Live parameter changes: the state keeps the {@link RateParams} it was computed with. Under new parameters its
  * debt (which does not depend on the rate) carries over, clamped to the new burst, and is written back to drain at
  * the new rate (Bucket4j's "as is" token inheritance): a lowered limit never leaves more than the new burst
- * available (no stale credit), and a raised one adds its extra room on the next decision.
+ * available (no stale credit), and a raised one adds its extra room on the next decision. Parameters of an older
+ * generation than the state's (a caller that read the limits just before a change) are refused with
+ * {@link #STALE}, taking nothing, so the old limits never come back.
  *
  * <p>Concurrency: an optimistic sequence lock (a seqlock, as in the Linux kernel). A decision reads an even version
  * and the state, and commits with one CAS of the version to odd, plain writes of the state and a release write of
@@ -53,6 +55,12 @@ public final class Gcra {
         }
     }
 
+    /**
+     * {@link #acquire}'s answer when the caller's parameters are of an older generation than those the state was last
+     * computed with (it read the limits just before a change): nothing was taken; read the limits again and retry.
+     */
+    public static final long STALE = Long.MIN_VALUE;
+
     /** Even when stable, odd while a decision writes. Accessed through {@link #VERSION}. */
     @SuppressWarnings("unused")
     private volatile long version;
@@ -64,7 +72,8 @@ public final class Gcra {
 
     /**
      * Decides a request of {@code cost} tokens, as a {@link RateDecision}: {@link #acquire} and
-     * {@link #decision}, with 413 {@link ErrorCode#QUOTA_INGEST_BATCH} for a cost above the burst.
+     * {@link #decision}, with 413 {@link ErrorCode#QUOTA_INGEST_BATCH} for a cost above the burst, and a 429 for
+     * parameters older than the bucket's ({@link #STALE}).
      *
      * @param cost at least 1
      */
@@ -72,7 +81,12 @@ public final class Gcra {
         if (cost > p.burst) {
             return tooLarge(p, kind);
         }
-        return decision(p, kind, cost, acquire(ticker, p, cost, ticker.read()));
+        long r = acquire(ticker, p, cost, ticker.read());
+        if (r == STALE) {
+            // Older parameters than the bucket's: refuse (fail closed) rather than decide under limits since replaced.
+            return new RateDecision(false, kind, kind.rateCode(), p.burst, 0, 0, 1, p.windowSeconds);
+        }
+        return decision(p, kind, cost, r);
     }
 
     /**
@@ -81,8 +95,9 @@ public final class Gcra {
      * @param cost 1..{@code p.burst()} (a larger cost is never admitted)
      * @param now a reading of {@code ticker} just taken, used by the first attempt unless it is behind the state's
      *        (then, and on every retry, the ticker is read again after the state)
-     * @return when admitted, the debt after it, in units (&gt; 0); when refused, {@code −(debt + 1)} (&lt; 0) with
-     *         the debt at the reading that refused it; {@link #decision} turns either into a {@link RateDecision}
+     * @return when admitted, the debt after it, in units (&gt; 0); when refused, {@code −(debt + 1)} (&lt; 0, above
+     *         {@link #STALE}) with the debt at the reading that refused it; {@link #decision} turns either into a
+     *         {@link RateDecision}; {@link #STALE} when {@code p} is older than the state's parameters
      */
     public long acquire(Ticker ticker, RateParams p, long cost, long now) {
         long need = cost * RateParams.UNIT; // cost <= 1e9: <= 1e18
@@ -102,6 +117,9 @@ public final class Gcra {
             }
             long eff; // the debt at `now`, under p
             boolean write = q != p;
+            if (write && q != null && q.generation > p.generation) {
+                return STALE; // p was read before newer limits reached this bucket
+            }
             if (q == null) {
                 eff = 0;
             } else {

@@ -21,14 +21,14 @@ public final class OrgState {
         public Config(QuotaLimits limits, long seq) {
             this.limits = limits;
             this.seq = seq;
-            this.ingest = params(limits, QuotaKind.INGEST);
-            this.query = params(limits, QuotaKind.QUERY);
+            this.ingest = params(limits, QuotaKind.INGEST, seq);
+            this.query = params(limits, QuotaKind.QUERY, seq);
         }
 
-        private static @Nullable RateParams params(QuotaLimits l, QuotaKind k) {
+        private static @Nullable RateParams params(QuotaLimits l, QuotaKind k, long seq) {
             Long rate = l.rate(k);
             Long burst = l.burst(k);
-            return rate == null || burst == null ? null : new RateParams(rate, burst);
+            return rate == null || burst == null ? null : new RateParams(rate, burst, seq);
         }
 
         public QuotaLimits limits() {

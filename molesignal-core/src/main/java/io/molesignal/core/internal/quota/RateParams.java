@@ -18,9 +18,21 @@ public final class RateParams {
     final long burstNs;
     final long burstRem;
     final long windowSeconds;
+    final long generation;
 
-    /** @param rate tokens per second, 1..10⁹; @param burst tokens, 1..10⁹ */
+    /** Parameters of generation 0: {@link #RateParams(long, long, long)}. */
     public RateParams(long rate, long burst) {
+        this(rate, burst, 0);
+    }
+
+    /**
+     * @param rate tokens per second, 1..10⁹
+     * @param burst tokens, 1..10⁹
+     * @param generation the change sequence of the limits these come from: a bucket whose state was computed under a
+     *        later generation refuses to go back to these ({@link Gcra#STALE})
+     * @throws IllegalArgumentException when rate or burst is out of range
+     */
+    public RateParams(long rate, long burst, long generation) {
         if (rate < 1 || rate > 1_000_000_000L || burst < 1 || burst > 1_000_000_000L) {
             throw new IllegalArgumentException("rate and burst must be in 1..1e9");
         }
@@ -31,6 +43,7 @@ public final class RateParams {
         this.burstRem = burstUnits % rate;
         long fill = burstRem == 0 ? burstNs : burstNs + 1;
         this.windowSeconds = Math.max(1, (fill - 1) / UNIT + 1);
+        this.generation = generation;
     }
 
     public long rate() {
@@ -48,6 +61,6 @@ public final class RateParams {
 
     /** The share of one of {@code n} instances: rate and burst divided by n (at least 1). */
     public RateParams share(int n) {
-        return n <= 1 ? this : new RateParams(Math.max(1, rate / n), Math.max(1, burst / n));
+        return n <= 1 ? this : new RateParams(Math.max(1, rate / n), Math.max(1, burst / n), generation);
     }
 }
