@@ -775,10 +775,16 @@ public final class QuotaGovernor implements AutoCloseable {
     public QuotaMetrics metrics() {
         long admitted = allowed.sum() + evictedAllowed.sum();
         for (OrgState st : states.asMap().values()) {
-            admitted += st.admitted();
+            // The eviction listener marks a state evicted before it adds its count to evictedAllowed, and the state
+            // stays in the cache's view until the listener returns: once marked, it is counted there, not here
+            // (a scrape reading evictedAllowed after the add would otherwise count it twice, for good, below).
+            if (!st.evicted()) {
+                admitted += st.admitted();
+            }
         }
         // A state Caffeine has expired drops out of its view before the eviction listener adds its count to
-        // evictedAllowed: the sum can dip for a moment. The counter reported never goes down.
+        // evictedAllowed (and a state being evicted is skipped above before its count is added): the sum can dip for
+        // a moment. The counter reported never goes down.
         admitted = admittedReported.accumulateAndGet(admitted, Math::max);
         return new QuotaMetrics(admitted, rejected.sum(), storageRejected.sum(), states.estimatedSize(),
                 evictionsWithCredit.sum(), distributed == null ? 0 : distributed.storeErrors(),

@@ -418,6 +418,39 @@ abstract class QuotaGovernorContract {
     }
 
     /**
+     * A scrape that runs while Caffeine evicts a state (here forced: inside the eviction listener, where the evicted
+     * state's count is already in the evicted total but the state is still in the cache's view) must not count that
+     * state twice: {@code allowed} never goes down, so a double count would stay reported until as many more
+     * decisions were admitted.
+     */
+    @Test
+    void aScrapeDuringAnEvictionDoesNotCountTheEvictedStateTwice() {
+        long[] inListener = {0};
+        Runnable[] scrape = {null};
+        Ticker hooked = () -> {
+            if (scrape[0] != null && StackWalker.getInstance()
+                    .walk(s -> s.anyMatch(f -> f.getMethodName().equals("onEviction")))) {
+                Runnable r = scrape[0];
+                scrape[0] = null;
+                r.run();
+            }
+            return ticker.read();
+        };
+        QuotaGovernor one = QuotaGovernor.builder(db.database(), audit).ticker(hooked).clock(clock).alertSink(sink)
+                .backgroundJobs(false).maxOrgs(1).build();
+        closeLater.add(one);
+        scrape[0] = () -> inListener[0] = one.metrics().allowed();
+        for (int i = 0; i < 3; i++) {
+            assertThat(one.tryAcquireQuery(editor(ACME)).allowed()).isTrue();
+        }
+        assertThat(one.tryAcquireQuery(editor(BETA)).allowed()).isTrue(); // BETA pushes ACME out (one org max)
+        one.cleanUp();
+        assertThat(scrape[0]).as("the scrape ran inside the eviction listener").isNull();
+        assertThat(inListener[0]).isBetween(1L, 4L);
+        assertThat(one.metrics().allowed()).isEqualTo(4);
+    }
+
+    /**
      * A decision that read the org's limits just before a change must not be decided under the old limits once the
      * bucket has seen the new ones. The interleaving is forced on one thread: the decision's first ticker reading is
      * behind the bucket's, so the bucket reads the ticker again after its state, and that read lowers the limit and
