@@ -451,15 +451,17 @@ public final class QuotaGovernor implements AutoCloseable {
                 .detail("ingest_qps", limits.ingestQps()).detail("ingest_burst", limits.ingestBurst())
                 .detail("query_qps", limits.queryQps()).detail("query_burst", limits.queryBurst())
                 .detail("storage_bytes", limits.storageBytes()).detail("retention_days", limits.retentionDays());
-        return auditLog.mutate(entry, (tx, e) -> {
+        long seq = auditLog.mutate(entry, (tx, e) -> {
             root.requirePlatformRoot();
             if (!orgExists(tx, org)) {
                 throw new MoleSignalException(ErrorCode.NOT_FOUND, "no such org");
             }
-            long seq = limitsRepo.upsert(tx, org, limits);
-            tx.afterCommit(() -> applyLimits(org, limits, seq));
-            return limits;
+            return limitsRepo.upsert(tx, org, limits);
         });
+        // Committed. Applied after the transaction's connection is released (not in afterCommit): applying may wait
+        // for a load of the org's state in progress, which needs a connection of its own.
+        applyLimits(org, limits, seq);
+        return limits;
     }
 
     private static boolean orgExists(Tx tx, OrgId org) throws SQLException {
@@ -472,9 +474,13 @@ public final class QuotaGovernor implements AutoCloseable {
     }
 
     private void applyLimits(OrgId org, QuotaLimits limits, long seq) {
-        // computeIfPresent waits for a load of the same key in progress, so a concurrent load cannot keep older limits.
-        states.asMap().computeIfPresent(org, (k, st) -> {
-            st.apply(new OrgState.Config(limits, seq));
+        // compute (not computeIfPresent, whose fast path returns at once while the key is still loading) waits for a
+        // load of the org in progress and applies to the state it loaded, which may have read the row just before the
+        // change: otherwise that state would keep the older limits (for good once the poll has moved past them).
+        states.asMap().compute(org, (k, st) -> {
+            if (st != null) {
+                st.apply(new OrgState.Config(limits, seq));
+            }
             return st;
         });
         afterStorageChange(org);

@@ -3,6 +3,10 @@ package io.molesignal.core.quota;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -415,6 +420,83 @@ abstract class QuotaGovernorContract {
             governor.cleanUp();
         }
         assertThat(governor.metrics().allowed()).isEqualTo(20 * 4);
+    }
+
+    /**
+     * A limit change that another instance committed, polled while this instance is loading the org's state (the
+     * load read the row before the change), must reach the loaded state: otherwise the poll has already moved past
+     * the change and the state keeps the old limits for as long as the org stays busy. The load is held after its
+     * read (its transaction's commit) until the poll is done, or is blocked waiting for the load.
+     */
+    @Test
+    void aLimitChangePolledWhileTheOrgsStateIsLoadingReachesTheLoadedState() throws Exception {
+        setLimits(ACME, QuotaLimits.builder().queryQps(1L).queryBurst(1000L).build());
+        AtomicReference<Thread> loading = new AtomicReference<>();
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        DataSource ds = db.dataSource();
+        DataSource hooked = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, m, args) -> {
+                    Object r = call(m, ds, args);
+                    if (!m.getName().equals("getConnection") || Thread.currentThread() != loading.get()) {
+                        return r;
+                    }
+                    Connection c = (Connection) r;
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (p2, m2, a2) -> {
+                                Object out = call(m2, c, a2);
+                                if (m2.getName().equals("commit") && read.getCount() > 0) {
+                                    read.countDown(); // the load's row is read (old limits)
+                                    assertThat(release.await(1, TimeUnit.MINUTES)).isTrue();
+                                }
+                                return out;
+                            });
+                });
+        QuotaGovernor g = newGovernor(Database.of(hooked), audit, sink); // lastSeq: the change above is known
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<RateDecision> first = pool.submit(() -> {
+            loading.set(Thread.currentThread());
+            return g.tryAcquireQuery(editor(ACME));
+        });
+        assertThat(read.await(1, TimeUnit.MINUTES)).isTrue();
+        setLimits(ACME, QuotaLimits.builder().queryQps(1L).queryBurst(1L).build()); // committed by another instance
+        AtomicReference<Thread> poller = new AtomicReference<>();
+        Future<Integer> poll = pool.submit(() -> {
+            poller.set(Thread.currentThread());
+            return g.refreshLimits();
+        });
+        // Release the load once the poll is done, or is blocked applying the change (waiting for the load).
+        while (!poll.isDone() && !blockedIn(poller.get(), "applyLimits")) {
+            Thread.sleep(1);
+        }
+        release.countDown();
+        assertThat(poll.get(1, TimeUnit.MINUTES)).isEqualTo(1);
+        assertThat(first.get(1, TimeUnit.MINUTES).allowed()).isTrue();
+        pool.shutdown();
+        assertThat(g.refreshLimits()).isZero(); // nothing new to poll: the change must already be in the state
+        RateDecision d = g.tryAcquireQuery(editor(ACME));
+        assertThat(d.limit()).isEqualTo(1);
+        assertThat(d.allowed()).isFalse(); // the first decision's token, carried over to the burst of 1
+    }
+
+    private static Object call(Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static boolean blockedIn(Thread t, String method) {
+        if (t == null || t.getState() != Thread.State.BLOCKED && t.getState() != Thread.State.WAITING) {
+            return false;
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
