@@ -356,7 +356,7 @@ public final class QuotaGovernor implements AutoCloseable {
         Front f = front[slot];
         if (f != null && f.stamp == coarse) {
             OrgState st = f.state;
-            if (!st.evicted() && st.org().value().equals(org.value())) {
+            if (!st.evicted() && st.org().equals(org)) {
                 if (f.key != org) {
                     front[slot] = new Front(st, coarse, org); // this caller's OrgId object now hits inline
                 }

@@ -71,10 +71,12 @@ public final class DistributedLimiter {
         return Math.max(1, Math.min(k, p.burst));
     }
 
+    /**
+     * Decides a request of {@code cost} tokens on the shared bucket (through this instance's lease).
+     *
+     * @param cost 1..{@code p.burst()}: the governor answers a larger cost with a 413 before calling
+     */
     public RateDecision tryAcquire(OrgState state, RateParams p, QuotaKind kind, long cost) {
-        if (cost > p.burst) {
-            return Gcra.tooLarge(p, kind);
-        }
         Lease l = state.lease(kind);
         synchronized (l) {
             long now = ticker.read();

@@ -44,12 +44,10 @@ import io.molesignal.core.quota.RateDecision;
  */
 public final class Gcra {
     private static final VarHandle VERSION;
-    private static final VarHandle LAST;
 
     static {
         try {
             VERSION = MethodHandles.lookup().findVarHandle(Gcra.class, "version", long.class);
-            LAST = MethodHandles.lookup().findVarHandle(Gcra.class, "last", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -182,7 +180,7 @@ public final class Gcra {
         if (spins < 64) {
             Thread.onSpinWait();
         } else {
-            Thread.yield(); // the writer was descheduled inside its three writes
+            Thread.yield(); // the writer was descheduled inside its few writes
         }
     }
 
@@ -208,14 +206,6 @@ public final class Gcra {
     /** The 413 decision of a request costing more than the burst (no wait can admit it, so no Retry-After). */
     public static RateDecision tooLarge(RateParams p, QuotaKind kind) {
         return new RateDecision(false, kind, ErrorCode.QUOTA_INGEST_BATCH, p.burst, 0, 0, -1, p.windowSeconds);
-    }
-
-    /**
-     * The ticker reading of the latest write, read without synchronisation (never torn, possibly a little stale): for
-     * a coarse clock, not for decisions.
-     */
-    public long lastReading() {
-        return (long) LAST.getOpaque(this);
     }
 
     /** Nanoseconds from {@code now} until the bucket is full (0 when full or never used). */
